@@ -1,0 +1,54 @@
+import Fastify, { type FastifyServerOptions, LogController } from 'fastify'
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
+import type { Config } from './config.js'
+import accessLog from './plugins/access-log.js'
+import database from './plugins/database.js'
+import docs from './plugins/docs.js'
+import problems from './plugins/problems.js'
+import { requestId } from './plugins/request-id.js'
+import categories from './routes/categories.js'
+import meta from './routes/meta.js'
+import resources from './routes/resources.js'
+import tags from './routes/tags.js'
+
+export type AppOptions = {
+  /** Overrides the pino logger settings (tests pass false). */
+  logger?: FastifyServerOptions['logger']
+}
+
+/**
+ * Builds the whole API for a configuration without listening: server.ts listens,
+ * tests inject. Every URL the API answers is registered here, in one place.
+ */
+export async function buildApp(config: Config, options: AppOptions = {}) {
+  const app = Fastify({
+    logger: options.logger ?? { level: config.logLevel },
+    // access-log.ts writes one line per request instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
+    genReqId: requestId,
+    requestIdHeader: false,
+    // Fastify accepts a hop count too; its type declaration lags behind.
+    trustProxy: config.trustProxy as FastifyServerOptions['trustProxy'],
+    // A read-only GET API takes no bodies worth speaking of.
+    bodyLimit: 16 * 1024,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 256 },
+  }).withTypeProvider<ZodTypeProvider>()
+
+  app.setValidatorCompiler(validatorCompiler)
+  app.setSerializerCompiler(serializerCompiler)
+
+  await app.register(problems)
+  await app.register(accessLog)
+  await app.register(database, { path: config.databasePath })
+  await app.register(docs, { ui: config.docs })
+
+  await app.register(meta)
+  await app.register(resources, { prefix: '/v1' })
+  await app.register(categories, { prefix: '/v1' })
+  await app.register(tags, { prefix: '/v1' })
+  app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/v1'))
+
+  return app
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>

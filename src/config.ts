@@ -1,0 +1,93 @@
+import { isAbsolute, resolve } from 'node:path'
+import { z } from 'zod'
+import { defaultDatabasePath } from './paths.js'
+
+// The one place that reads the environment. Every setting is validated here at
+// start-up, so a bad value stops the process with a message naming the variable
+// instead of surfacing later as an odd failure.
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+
+const commaList = z.string().transform((value) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0),
+)
+
+const booleanString = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((value) => value === 'true' || value === '1' || value === 'yes')
+
+function integer(min: number, max: number) {
+  return z
+    .string()
+    .regex(/^\d+$/, `must be a whole number from ${min} to ${max}`)
+    .transform(Number)
+    .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
+}
+
+export const EnvSchema = z.object({
+  PORT: integer(0, 65535).default(3000).describe('TCP port to listen on'),
+  HOST: z.string().min(1).default('0.0.0.0').describe('Interface to bind; 127.0.0.1 keeps it local'),
+  DATABASE_PATH: z
+    .string()
+    .min(1)
+    .default(defaultDatabasePath)
+    .transform((value) => (isAbsolute(value) ? value : resolve(value)))
+    .describe('SQLite file the seed writes and the server reads'),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info').describe('pino log level'),
+  CORS_ORIGINS: commaList
+    .default(['*'])
+    .describe('Origins allowed to call the API from a browser: * or a comma-separated list'),
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((value): boolean | number | string[] => {
+      if (value === 'true' || value === 'false') return value === 'true'
+      if (/^\d+$/.test(value)) return Number(value)
+      return value.split(',').map((item) => item.trim())
+    })
+    .describe('Trust X-Forwarded-* from: false, true, a hop count, or comma-separated addresses/CIDRs'),
+  CACHE_MAX_AGE: integer(0, 31_536_000)
+    .default(60)
+    .describe('Cache-Control max-age of API responses, seconds'),
+  SHUTDOWN_TIMEOUT_MS: integer(0, 600_000)
+    .default(10_000)
+    .describe('How long requests in flight may run after SIGTERM'),
+  DOCS: booleanString.default(true).describe('Serve /docs (the interactive API documentation)'),
+})
+
+const ConfigSchema = EnvSchema.transform((env) => ({
+  port: env.PORT,
+  host: env.HOST,
+  databasePath: env.DATABASE_PATH,
+  logLevel: env.LOG_LEVEL,
+  corsOrigins: env.CORS_ORIGINS,
+  trustProxy: env.TRUST_PROXY,
+  cacheMaxAge: env.CACHE_MAX_AGE,
+  shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+  docs: env.DOCS,
+}))
+
+export type Config = z.output<typeof ConfigSchema>
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+/** Reads the configuration from an environment; throws ConfigError naming each bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const known = Object.fromEntries(
+    Object.keys(EnvSchema.shape).map((key) => [key, env[key] === '' ? undefined : env[key]]),
+  )
+  const result = ConfigSchema.safeParse(known)
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const name = String(issue.path[0])
+      return `${name}=${JSON.stringify(env[name])}: ${issue.message}`
+    })
+    throw new ConfigError(`invalid configuration: ${lines.join('; ')}`)
+  }
+  return result.data
+}

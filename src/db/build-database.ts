@@ -1,0 +1,135 @@
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync } from 'node:fs'
+import { basename, dirname, join } from 'node:path'
+import Database from 'better-sqlite3'
+import { drizzle } from 'drizzle-orm/better-sqlite3'
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
+import type { Dataset } from '../ingest/assemble-dataset.js'
+import { migrationsFolder } from '../paths.js'
+import * as schema from './schema.js'
+
+const TEMP_MARK = '.seeding-'
+// Rows per INSERT: well under SQLite's bound-parameter limit for the widest table.
+const CHUNK = 500
+
+function chunks<T>(rows: T[]): T[][] {
+  const out: T[][] = []
+  for (let i = 0; i < rows.length; i += CHUNK) out.push(rows.slice(i, i + CHUNK))
+  return out
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/** Removes temp files left by seeds that were killed before they could clean up. */
+function removeAbandonedTempFiles(path: string): void {
+  const prefix = basename(path) + TEMP_MARK
+  for (const name of readdirSync(dirname(path))) {
+    if (!name.startsWith(prefix)) continue
+    const pid = Number(name.slice(prefix.length))
+    if (!Number.isInteger(pid) || !isAlive(pid)) rmSync(join(dirname(path), name), { force: true })
+  }
+}
+
+function fsyncPath(path: string): void {
+  const fd = openSync(path, 'r')
+  try {
+    fsyncSync(fd)
+  } finally {
+    closeSync(fd)
+  }
+}
+
+function writeDataset(file: string, dataset: Dataset, sourceHash: string, seededAt: Date): void {
+  const sqlite = new Database(file)
+  try {
+    // The file is private until renamed into place, so durability is bought once,
+    // with an fsync at the end, instead of on every statement.
+    sqlite.pragma('journal_mode = MEMORY')
+    sqlite.pragma('synchronous = OFF')
+    sqlite.pragma('foreign_keys = ON')
+    const db = drizzle(sqlite, { schema })
+    migrate(db, { migrationsFolder })
+
+    db.transaction((tx) => {
+      for (const rows of chunks(dataset.categories)) tx.insert(schema.categories).values(rows).run()
+      for (const rows of chunks(dataset.tags)) tx.insert(schema.tags).values(rows).run()
+      const resourceRows = dataset.resources.map((resource, index) => ({
+        rowId: index + 1,
+        id: resource.id,
+        title: resource.title,
+        url: resource.url,
+        description: resource.description,
+        category: resource.category,
+        host: resource.host,
+        position: resource.position,
+        tagsText: resource.tags.join(' '),
+        sourcePage: resource.source.page,
+        sourceSection: resource.source.section,
+        sourceLine: resource.source.line,
+      }))
+      for (const rows of chunks(resourceRows)) tx.insert(schema.resources).values(rows).run()
+      const linkRows = dataset.resources.flatMap((resource, index) =>
+        resource.links.map((link, position) => ({
+          resourceRowId: index + 1,
+          position: position + 1,
+          ...link,
+        })),
+      )
+      for (const rows of chunks(linkRows)) tx.insert(schema.resourceLinks).values(rows).run()
+      const tagRows = dataset.resources.flatMap((resource, index) =>
+        resource.tags.map((tag) => ({ tag, resourceRowId: index + 1 })),
+      )
+      for (const rows of chunks(tagRows)) tx.insert(schema.resourceTags).values(rows).run()
+      tx.insert(schema.metadata)
+        .values({
+          id: 1,
+          sourceHash,
+          seededAt: seededAt.toISOString(),
+          resourceCount: dataset.resources.length,
+          categoryCount: dataset.categories.length,
+          tagCount: dataset.tags.length,
+        })
+        .run()
+    })
+
+    sqlite.exec("INSERT INTO resources_fts(resources_fts) VALUES ('optimize')")
+    const problems = sqlite.pragma('foreign_key_check') as unknown[]
+    if (problems.length > 0) throw new Error(`foreign key check failed: ${JSON.stringify(problems[0])}`)
+    const check = sqlite.pragma('quick_check', { simple: true })
+    if (check !== 'ok') throw new Error(`integrity check failed: ${String(check)}`)
+  } finally {
+    sqlite.close()
+  }
+}
+
+/**
+ * Writes the dataset to a new SQLite file beside `path` and renames it into place,
+ * so readers see either the old database or the complete new one, never a part;
+ * a failure at any step leaves the old file untouched.
+ */
+export function buildDatabase(
+  path: string,
+  dataset: Dataset,
+  sourceHash: string,
+  seededAt = new Date(),
+): void {
+  mkdirSync(dirname(path), { recursive: true })
+  removeAbandonedTempFiles(path)
+  const temp = `${path}${TEMP_MARK}${process.pid}`
+  rmSync(temp, { force: true })
+  try {
+    writeDataset(temp, dataset, sourceHash, seededAt)
+    fsyncPath(temp)
+    renameSync(temp, path)
+    fsyncPath(dirname(path))
+  } catch (error) {
+    rmSync(temp, { force: true })
+    throw error
+  }
+}

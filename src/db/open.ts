@@ -1,0 +1,56 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { migrationsFolder } from '../paths.js'
+
+export type Sqlite = Database.Database
+
+/** A problem with the database file that an operator must fix; printed as one line. */
+export class DatabaseError extends Error {
+  override name = 'DatabaseError'
+}
+
+type Journal = { entries: { tag: string }[] }
+
+/** How many migrations this code knows: a database with more was written by newer code. */
+export function knownMigrationCount(): number {
+  const journal = JSON.parse(readFileSync(join(migrationsFolder, 'meta', '_journal.json'), 'utf8')) as Journal
+  return journal.entries.length
+}
+
+/**
+ * Opens a seeded database for serving: read-only, so a request can never change
+ * the data and the file may sit on a read-only filesystem. Refuses, with one
+ * clear message, a file that is missing, not SQLite, unseeded or of another schema.
+ */
+export function openReadOnly(path: string): Sqlite {
+  let db: Sqlite
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true })
+  } catch (error) {
+    throw new DatabaseError(`cannot open database ${path}: ${(error as Error).message} (run npm run seed)`)
+  }
+  try {
+    const applied = db.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get() as { n: number }
+    const known = knownMigrationCount()
+    if (applied.n > known) {
+      throw new DatabaseError(
+        `database ${path} has schema version ${applied.n}, newer than this server's ${known}: upgrade the server or re-seed`,
+      )
+    }
+    if (applied.n < known) {
+      throw new DatabaseError(
+        `database ${path} has an old schema (version ${applied.n} of ${known}): re-seed it`,
+      )
+    }
+    const seeded = db.prepare('SELECT count(*) AS n FROM metadata').get() as { n: number }
+    if (seeded.n !== 1) throw new DatabaseError(`database ${path} was never fully seeded: re-seed it`)
+  } catch (error) {
+    db.close()
+    if (error instanceof DatabaseError) throw error
+    throw new DatabaseError(
+      `database ${path} is not a usable resources database: ${(error as Error).message}`,
+    )
+  }
+  return db
+}

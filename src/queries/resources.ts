@@ -1,0 +1,279 @@
+import type { Sqlite } from '../db/open.js'
+import { MARK_CLOSE, MARK_OPEN, markedToHtml } from './search-text.js'
+import { prepared } from './statements.js'
+
+export const SORTS = ['position', '-position', 'title', '-title', 'relevance'] as const
+export type Sort = (typeof SORTS)[number]
+
+export type ResourceFilters = {
+  categories: string[]
+  tags: string[]
+  hosts: string[]
+  /** An FTS5 MATCH expression built by toMatchExpression, never raw user text. */
+  match: string | null
+}
+
+/** Where a keyset page starts: the sort key and position of the last row before it. */
+export type After = { key: string | number | null; position: number }
+
+export type ListParams = ResourceFilters & {
+  sort: Exclude<Sort, 'relevance'> | 'relevance'
+  limit: number
+  offset: number
+  after: After | null
+}
+
+export type Resource = {
+  id: string
+  title: string
+  url: string
+  description: string
+  category: string
+  tags: string[]
+  host: string
+  links: { title: string; url: string }[]
+  position: number
+  source: { page: string; section: string | null; line: number }
+  match?: { score: number; title: string; snippet: string }
+}
+
+export type FacetCount = { value: string; name: string; count: number }
+
+export type ResourcePage = {
+  data: Resource[]
+  total: number
+  /** Sort key of each returned row, for building the next cursor. */
+  lastKey: After | null
+  facets: { category: FacetCount[]; tag: FacetCount[] }
+}
+
+type ResourceRow = {
+  row_id: number
+  id: string
+  title: string
+  url: string
+  description: string
+  category: string
+  host: string
+  position: number
+  tags_text: string
+  source_page: string
+  source_section: string | null
+  source_line: number
+  rank?: number
+}
+
+// BM25 weights per FTS column (title, description, tags): a word in the title
+// counts ten times one in the description.
+const BM25 = 'bm25(resources_fts, 10.0, 1.0, 4.0)'
+const FACET_TAG_LIMIT = 50
+const SNIPPET_WORDS = 24
+
+type Clause = { sql: string; params: unknown[] }
+
+function filterClauses(filters: ResourceFilters, except?: 'category' | 'tag' | 'match'): Clause[] {
+  const clauses: Clause[] = []
+  if (filters.categories.length > 0 && except !== 'category') {
+    clauses.push({
+      sql: 'r.category IN (SELECT value FROM json_each(?))',
+      params: [JSON.stringify(filters.categories)],
+    })
+  }
+  if (filters.tags.length > 0 && except !== 'tag') {
+    clauses.push({
+      sql: 'r.row_id IN (SELECT resource_row_id FROM resource_tags WHERE tag IN (SELECT value FROM json_each(?)))',
+      params: [JSON.stringify(filters.tags)],
+    })
+  }
+  if (filters.hosts.length > 0) {
+    clauses.push({
+      sql: 'r.host IN (SELECT value FROM json_each(?))',
+      params: [JSON.stringify(filters.hosts)],
+    })
+  }
+  if (filters.match !== null && except !== 'match') {
+    clauses.push({
+      sql: 'r.row_id IN (SELECT rowid FROM resources_fts WHERE resources_fts MATCH ?)',
+      params: [filters.match],
+    })
+  }
+  return clauses
+}
+
+function where(clauses: Clause[]): Clause {
+  if (clauses.length === 0) return { sql: '', params: [] }
+  return {
+    sql: `WHERE ${clauses.map((clause) => clause.sql).join(' AND ')}`,
+    params: clauses.flatMap((c) => c.params),
+  }
+}
+
+const ORDER: Record<Sort, string> = {
+  position: 'r.position',
+  '-position': 'r.position DESC',
+  title: 'r.title COLLATE NOCASE, r.position',
+  '-title': 'r.title COLLATE NOCASE DESC, r.position',
+  relevance: 'f.rank, r.position',
+}
+
+function keysetClause(sort: Sort, after: After): Clause {
+  switch (sort) {
+    case 'position':
+      return { sql: 'r.position > ?', params: [after.position] }
+    case '-position':
+      return { sql: 'r.position < ?', params: [after.position] }
+    case 'title':
+      return {
+        sql: '(r.title > ? COLLATE NOCASE OR (r.title = ? COLLATE NOCASE AND r.position > ?))',
+        params: [after.key, after.key, after.position],
+      }
+    case '-title':
+      return {
+        sql: '(r.title < ? COLLATE NOCASE OR (r.title = ? COLLATE NOCASE AND r.position > ?))',
+        params: [after.key, after.key, after.position],
+      }
+    case 'relevance':
+      return {
+        sql: '(f.rank > ? OR (f.rank = ? AND r.position > ?))',
+        params: [after.key, after.key, after.position],
+      }
+  }
+}
+
+function sortKey(sort: Sort, row: ResourceRow): After {
+  if (sort === 'title' || sort === '-title') return { key: row.title, position: row.position }
+  if (sort === 'relevance') return { key: row.rank ?? 0, position: row.position }
+  return { key: null, position: row.position }
+}
+
+function toResource(row: ResourceRow, links: Map<number, Resource['links']>): Resource {
+  return {
+    id: row.id,
+    title: row.title,
+    url: row.url,
+    description: row.description,
+    category: row.category,
+    tags: row.tags_text === '' ? [] : row.tags_text.split(' '),
+    host: row.host,
+    links: links.get(row.row_id) ?? [],
+    position: row.position,
+    source: { page: row.source_page, section: row.source_section, line: row.source_line },
+  }
+}
+
+function linksFor(db: Sqlite, rowIds: number[]): Map<number, Resource['links']> {
+  const rows = prepared(
+    db,
+    `SELECT resource_row_id AS rowId, title, url FROM resource_links
+     WHERE resource_row_id IN (SELECT value FROM json_each(?)) ORDER BY resource_row_id, position`,
+  ).all(JSON.stringify(rowIds)) as { rowId: number; title: string; url: string }[]
+  const links = new Map<number, Resource['links']>()
+  for (const { rowId, title, url } of rows) {
+    const list = links.get(rowId)
+    if (list) list.push({ title, url })
+    else links.set(rowId, [{ title, url }])
+  }
+  return links
+}
+
+function matchesFor(db: Sqlite, match: string, rowIds: number[]) {
+  const rows = prepared(
+    db,
+    `SELECT rowid AS rowId, highlight(resources_fts, 0, '${MARK_OPEN}', '${MARK_CLOSE}') AS title,
+       snippet(resources_fts, 1, '${MARK_OPEN}', '${MARK_CLOSE}', '…', ${SNIPPET_WORDS}) AS snippet
+     FROM resources_fts WHERE resources_fts MATCH ? AND rowid IN (SELECT value FROM json_each(?))`,
+  ).all(match, JSON.stringify(rowIds)) as { rowId: number; title: string; snippet: string }[]
+  return new Map(rows.map((row) => [row.rowId, row]))
+}
+
+function categoryFacet(db: Sqlite, filters: ResourceFilters): FacetCount[] {
+  const clause = where(filterClauses(filters, 'category'))
+  return prepared(
+    db,
+    `SELECT c.slug AS value, c.name AS name, count(*) AS count
+     FROM resources r JOIN categories c ON c.slug = r.category ${clause.sql}
+     GROUP BY c.slug ORDER BY c.position`,
+  ).all(...clause.params) as FacetCount[]
+}
+
+function tagFacet(db: Sqlite, filters: ResourceFilters): FacetCount[] {
+  const clause = where(filterClauses(filters, 'tag'))
+  return prepared(
+    db,
+    `SELECT t.slug AS value, t.name AS name, count(*) AS count
+     FROM resource_tags rt JOIN resources r ON r.row_id = rt.resource_row_id JOIN tags t ON t.slug = rt.tag
+     ${clause.sql} GROUP BY t.slug ORDER BY count DESC, t.slug LIMIT ${FACET_TAG_LIMIT}`,
+  ).all(...clause.params) as FacetCount[]
+}
+
+/**
+ * One page of resources with the total and the facet counts. Facets follow the
+ * usual faceted-search rule: each facet counts over the rows matching every
+ * other filter, so choosing a category does not hide the other categories' counts.
+ */
+export function listResources(db: Sqlite, params: ListParams): ResourcePage {
+  const sort: Sort = params.sort === 'relevance' && params.match === null ? 'position' : params.sort
+  const clauses = filterClauses(params)
+  const total = (
+    prepared(db, `SELECT count(*) AS n FROM resources r ${where(clauses).sql}`).get(
+      ...where(clauses).params,
+    ) as {
+      n: number
+    }
+  ).n
+
+  // Ranking needs bm25() from the FTS table itself, so a search joins it in; the
+  // MATCH filter then lives in the join rather than in the WHERE clause.
+  const ranked = params.match !== null
+  const pageClauses = filterClauses(params, 'match')
+  if (params.after) pageClauses.push(keysetClause(sort, params.after))
+  const pageWhere = where(pageClauses)
+  const from = ranked
+    ? `(SELECT rowid, ${BM25} AS rank FROM resources_fts WHERE resources_fts MATCH ?) f JOIN resources r ON r.row_id = f.rowid`
+    : 'resources r'
+  const rows = prepared(
+    db,
+    `SELECT r.*${ranked ? ', f.rank AS rank' : ''} FROM ${from} ${pageWhere.sql} ORDER BY ${ORDER[sort]} LIMIT ? OFFSET ?`,
+  ).all(
+    ...(ranked ? [params.match] : []),
+    ...pageWhere.params,
+    params.limit,
+    params.after ? 0 : params.offset,
+  ) as ResourceRow[]
+
+  const rowIds = rows.map((row) => row.row_id)
+  const links = linksFor(db, rowIds)
+  const matches = ranked && params.match !== null ? matchesFor(db, params.match, rowIds) : null
+  const data = rows.map((row) => {
+    const resource = toResource(row, links)
+    const match = matches?.get(row.row_id)
+    if (match) {
+      resource.match = {
+        score: Math.round(-(row.rank ?? 0) * 1000) / 1000,
+        title: markedToHtml(match.title),
+        snippet: markedToHtml(match.snippet),
+      }
+    }
+    return resource
+  })
+  const last = rows.at(-1)
+  return {
+    data,
+    total,
+    lastKey: last ? sortKey(sort, last) : null,
+    facets: { category: categoryFacet(db, params), tag: tagFacet(db, params) },
+  }
+}
+
+export function getResource(db: Sqlite, id: string): Resource | null {
+  const row = prepared(db, 'SELECT * FROM resources WHERE id = ?').get(id) as ResourceRow | undefined
+  return row ? toResource(row, linksFor(db, [row.row_id])) : null
+}
+
+/** Hosts are matched the way the seed stores them: lowercase, without "www.". */
+export function normalizeHost(host: string): string {
+  return host
+    .trim()
+    .toLowerCase()
+    .replace(/^www\./, '')
+}

@@ -1,0 +1,72 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { packageInfo } from '../paths.js'
+import { sendProblem } from '../plugins/problems.js'
+import { getDatasetInfo } from '../queries/dataset.js'
+import { ApiIndexSchema, HealthSchema, NoQuerySchema, ReadySchema } from '../schemas/catalog.js'
+import { ProblemSchema, problemResponses } from '../schemas/problem.js'
+
+/** The API's front door (/v1) and the health endpoints operators and orchestrators poll. */
+const meta: FastifyPluginAsyncZod = async (app) => {
+  app.get(
+    '/v1',
+    {
+      schema: {
+        summary: 'What this API serves, and where',
+        tags: ['meta'],
+        querystring: NoQuerySchema,
+        response: { 200: ApiIndexSchema, 400: problemResponses[400] },
+      },
+    },
+    async () => ({
+      name: packageInfo.name,
+      version: packageInfo.version,
+      description: packageInfo.description,
+      dataset: getDatasetInfo(app.db),
+      links: {
+        resources: '/v1/resources',
+        search: '/v1/resources?q={query}',
+        categories: '/v1/categories',
+        categoryResources: '/v1/categories/{slug}/resources',
+        tags: '/v1/tags',
+        docs: '/docs',
+        openapi: '/openapi.json',
+      },
+    }),
+  )
+
+  app.get(
+    '/healthz',
+    {
+      config: { health: true },
+      schema: {
+        summary: 'Liveness: the process is up',
+        tags: ['health'],
+        response: { 200: HealthSchema },
+      },
+    },
+    async () => ({ status: 'ok' as const }),
+  )
+
+  app.get(
+    '/readyz',
+    {
+      config: { health: true },
+      schema: {
+        summary: 'Readiness: the database is open and holds resources',
+        tags: ['health'],
+        response: { 200: ReadySchema, 503: ProblemSchema.describe('Not ready') },
+      },
+    },
+    async (_request, reply) => {
+      try {
+        const { resources } = getDatasetInfo(app.db)
+        if (resources > 0) return { status: 'ready' as const, resources }
+        return sendProblem(reply, 503, { detail: 'The database holds no resources.', code: 'not_ready' })
+      } catch {
+        return sendProblem(reply, 503, { detail: 'The database cannot be read.', code: 'not_ready' })
+      }
+    },
+  )
+}
+
+export default meta

@@ -1,0 +1,49 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { ProblemError } from '../plugins/problems.js'
+import { getResource } from '../queries/resources.js'
+import { NoQuerySchema } from '../schemas/catalog.js'
+import { problemResponses } from '../schemas/problem.js'
+import {
+  ResourceListQuerySchema,
+  ResourceListSchema,
+  ResourceParamsSchema,
+  ResourceSchema,
+} from '../schemas/resources.js'
+import { answerResourceList } from './resource-list.js'
+
+const resources: FastifyPluginAsyncZod = async (app) => {
+  app.get(
+    '/resources',
+    {
+      schema: {
+        summary: 'List, filter and search resources',
+        description:
+          'Filters combine with AND; several values of one filter (comma-separated) combine with OR. Paginate with limit and offset, or follow links.next (keyset cursor).',
+        tags: ['resources'],
+        querystring: ResourceListQuerySchema,
+        response: { 200: ResourceListSchema, 400: problemResponses[400] },
+      },
+    },
+    async (request, reply) => answerResourceList(app.db, request, reply, request.query),
+  )
+
+  app.get(
+    '/resources/:id',
+    {
+      schema: {
+        summary: 'One resource by id',
+        tags: ['resources'],
+        params: ResourceParamsSchema,
+        querystring: NoQuerySchema,
+        response: { 200: ResourceSchema, 400: problemResponses[400], 404: problemResponses[404] },
+      },
+    },
+    async (request) => {
+      const resource = getResource(app.db, request.params.id)
+      if (!resource) throw new ProblemError(404, 'not_found', `No resource with id "${request.params.id}".`)
+      return resource
+    },
+  )
+}
+
+export default resources

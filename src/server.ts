@@ -1,0 +1,22 @@
+import closeWithGrace from 'close-with-grace'
+import { buildApp } from './app.js'
+import { ConfigError, loadConfig } from './config.js'
+import { DatabaseError } from './db/open.js'
+
+// The only file that listens. A bad setting or an unusable database stops the
+// process with one line naming the problem, not a stack trace.
+try {
+  const config = loadConfig()
+  const app = await buildApp(config)
+  closeWithGrace({ delay: config.shutdownTimeoutMs }, async ({ signal, err }) => {
+    if (err) app.log.error({ err }, 'shutting down after an error')
+    else app.log.info({ signal }, 'shutting down: finishing requests in flight')
+    await app.close()
+  })
+  await app.listen({ port: config.port, host: config.host })
+} catch (error) {
+  const known = error instanceof ConfigError || error instanceof DatabaseError
+  const message = known ? error.message : `cannot start: ${(error as Error).message}`
+  process.stderr.write(`docker-resources-api: ${message}\n`)
+  process.exit(1)
+}
