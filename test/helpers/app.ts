@@ -1,0 +1,29 @@
+import { join } from 'node:path'
+import request from 'supertest'
+import { buildApp } from '../../src/app.js'
+import { type Config, loadConfig } from '../../src/config.js'
+import { seedDatabase, tempDir } from './database.js'
+
+export type TestApp = Awaited<ReturnType<typeof startTestApp>>
+
+/**
+ * The real app over its own freshly seeded SQLite file, ready for supertest.
+ * `env` takes the same variables as the server (e.g. { CORS_ORIGINS: '...' }).
+ */
+export async function startTestApp(env: Record<string, string> = {}, pages?: string[]) {
+  const { dir, cleanup } = tempDir()
+  const databasePath = seedDatabase(join(dir, 'resources.db'), pages)
+  const config: Config = loadConfig({ DATABASE_PATH: databasePath, LOG_LEVEL: 'silent', ...env })
+  const app = await buildApp(config, { logger: false })
+  await app.ready()
+  return {
+    app,
+    config,
+    databasePath,
+    http: () => request(app.server),
+    close: async () => {
+      await app.close()
+      cleanup()
+    },
+  }
+}
