@@ -4,7 +4,7 @@ import type { Config } from './config.js'
 import accessLog from './plugins/access-log.js'
 import database from './plugins/database.js'
 import docs from './plugins/docs.js'
-import problems from './plugins/problems.js'
+import problems, { sendProblem } from './plugins/problems.js'
 import { requestId } from './plugins/request-id.js'
 import categories from './routes/categories.js'
 import meta from './routes/meta.js'
@@ -32,6 +32,10 @@ export async function buildApp(config: Config, options: AppOptions = {}) {
     // A read-only GET API takes no bodies worth speaking of.
     bodyLimit: 16 * 1024,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 256 },
+    // Malformed URLs and over-long path parameters are refused before routing;
+    // they get the same problem+json shape as every other error.
+    frameworkErrors: (error, _request, reply) =>
+      sendProblem(reply, error.statusCode ?? 400, { detail: error.message, code: error.code.toLowerCase() }),
   }).withTypeProvider<ZodTypeProvider>()
 
   app.setValidatorCompiler(validatorCompiler)

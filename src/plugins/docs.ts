@@ -14,6 +14,24 @@ export const OPENAPI_INFO = {
 }
 
 /**
+ * The transform registers every named zod schema twice, as input and output.
+ * Named schemas here describe responses only, so the input copies are noise to
+ * a client generating types, and are dropped.
+ */
+const withoutUnusedInputSchemas: typeof jsonSchemaTransformObject = (document) => {
+  const openapi = jsonSchemaTransformObject(document) as {
+    components?: { schemas?: Record<string, unknown> }
+  }
+  const schemas = openapi.components?.schemas
+  if (schemas) {
+    for (const name of Object.keys(schemas)) {
+      if (name.endsWith('Input') && name.slice(0, -'Input'.length) in schemas) delete schemas[name]
+    }
+  }
+  return openapi as ReturnType<typeof jsonSchemaTransformObject>
+}
+
+/**
  * The OpenAPI document, generated from the routes' zod schemas, served as
  * /openapi.json and /openapi.yaml, with the interactive page at /docs.
  */
@@ -31,7 +49,7 @@ async function docs(app: FastifyInstance, options: { ui: boolean }) {
       ],
     },
     transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
+    transformObject: withoutUnusedInputSchemas,
   })
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())

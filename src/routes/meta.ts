@@ -3,7 +3,7 @@ import { packageInfo } from '../paths.js'
 import { sendProblem } from '../plugins/problems.js'
 import { getDatasetInfo } from '../queries/dataset.js'
 import { ApiIndexSchema, HealthSchema, NoQuerySchema, ReadySchema } from '../schemas/catalog.js'
-import { ProblemSchema, problemResponses } from '../schemas/problem.js'
+import { problemResponse, problemResponses } from '../schemas/problem.js'
 
 /** The API's front door (/v1) and the health endpoints operators and orchestrators poll. */
 const meta: FastifyPluginAsyncZod = async (app) => {
@@ -54,7 +54,7 @@ const meta: FastifyPluginAsyncZod = async (app) => {
       schema: {
         summary: 'Readiness: the database is open and holds resources',
         tags: ['health'],
-        response: { 200: ReadySchema, 503: ProblemSchema.describe('Not ready') },
+        response: { 200: ReadySchema, 503: problemResponse('Not ready') },
       },
     },
     async (_request, reply) => {

@@ -24,7 +24,12 @@ export const ProblemSchema = z
   .meta({ id: 'Problem', description: 'RFC 9457 problem details (media type application/problem+json)' })
 export type Problem = z.infer<typeof ProblemSchema>
 
+/** A problem response for a route's schema, documented under its own media type. */
+export function problemResponse(description: string) {
+  return { description, content: { 'application/problem+json': { schema: ProblemSchema } } }
+}
+
 export const problemResponses = {
-  400: ProblemSchema.describe('Invalid parameters'),
-  404: ProblemSchema.describe('Not found'),
+  400: problemResponse('Invalid parameters: the problem names each one and what is allowed'),
+  404: problemResponse('Not found'),
 } as const

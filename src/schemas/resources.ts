@@ -57,7 +57,7 @@ export const ResourceListSchema = z
     }),
     links: PageLinksSchema,
   })
-  .meta({ id: 'ResourceList' })
+  .meta({ id: 'ResourceList', description: 'One page of resources, with totals, facets and links' })
 
 const listFilters = {
   tag: listParam(1000).optional().describe('Tag slugs or names, comma-separated: resources with any of them'),
