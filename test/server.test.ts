@@ -1,0 +1,160 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { createServer, Socket } from 'node:net'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildApp } from '../src/app.js'
+import { loadConfig } from '../src/config.js'
+import { projectRoot } from '../src/paths.js'
+import { seedDatabase, tempDir } from './helpers/database.js'
+
+// The real server process: configuration errors, database errors and shutdown
+// are about the process (its exit code and what it prints), not the app.
+
+let dir: string
+let cleanup: () => void
+let databasePath: string
+beforeAll(() => {
+  ;({ dir, cleanup } = tempDir())
+  databasePath = seedDatabase(join(dir, 'resources.db'))
+})
+afterAll(() => cleanup())
+
+async function freePort(): Promise<number> {
+  const server = createServer()
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  const { port } = server.address() as { port: number }
+  server.close()
+  return port
+}
+
+function startServer(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/server.ts')], {
+    env: { ...process.env, HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk) => {
+    stdout += chunk
+  })
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk
+  })
+  const exited = once(child, 'exit').then(([code]) => code as number | null)
+  return { child, exited, output: () => ({ stdout, stderr }) }
+}
+
+async function waitForListening(child: ChildProcess, port: number): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (child.exitCode !== null) throw new Error('server exited')
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/healthz`)
+      if (response.ok) return
+    } catch {}
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  throw new Error('server did not start')
+}
+
+describe('shutdown', () => {
+  it('lets a slow request in flight finish, refuses new ones, then closes the database', async () => {
+    const config = loadConfig({ DATABASE_PATH: databasePath, LOG_LEVEL: 'silent' })
+    const app = await buildApp(config, { logger: false })
+    let release: () => void = () => {}
+    const released = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    // A stand-in for a slow request: it holds until the test releases it.
+    app.get('/slow', async () => {
+      await released
+      return { done: true }
+    })
+    await app.listen({ port: 0, host: '127.0.0.1' })
+    const { port } = app.server.address() as { port: number }
+    const slow = fetch(`http://127.0.0.1:${port}/slow`)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    const closing = app.close() // what server.ts runs on SIGTERM and SIGINT
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(app.db.open).toBe(true)
+    release()
+    const response = await slow
+    expect(response.status).toBe(200)
+    expect(await response.json()).toEqual({ done: true })
+    await closing
+    expect(app.db.open).toBe(false)
+    await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow()
+  })
+})
+
+describe('the server process', () => {
+  it.each([
+    [
+      { PORT: 'http' },
+      'docker-resources-api: invalid configuration: PORT="http": must be a whole number from 0 to 65535',
+    ],
+    [{ LOG_LEVEL: 'chatty' }, 'docker-resources-api: invalid configuration: LOG_LEVEL="chatty"'],
+  ])('stops at once on a bad setting %j with one line naming it', async (env, line) => {
+    const server = startServer({ DATABASE_PATH: databasePath, ...env })
+    expect(await server.exited).toBe(1)
+    const { stderr } = server.output()
+    expect(stderr.startsWith(line)).toBe(true)
+    expect(stderr.trim().split('\n')).toHaveLength(1)
+  })
+
+  it('refuses a missing database with one line and no stack trace', async () => {
+    const server = startServer({ DATABASE_PATH: join(dir, 'missing.db') })
+    expect(await server.exited).toBe(1)
+    const { stderr } = server.output()
+    expect(stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        /^docker-resources-api: cannot open database .*missing\.db: .*\(run npm run seed\)$/,
+      ),
+    ])
+  })
+
+  it('serves, logs one JSON line per request with its id, and shuts down cleanly on SIGTERM', async () => {
+    const port = await freePort()
+    const server = startServer({ DATABASE_PATH: databasePath, PORT: String(port) })
+    await waitForListening(server.child, port)
+    const response = await fetch(`http://127.0.0.1:${port}/v1/resources?category=general`, {
+      headers: { 'x-request-id': 'test-request-1' },
+    })
+    expect(response.status).toBe(200)
+    expect(((await response.json()) as { meta: { total: number } }).meta.total).toBe(13)
+
+    // A request whose headers are still arriving when the signal comes gets a
+    // complete answer (Fastify refuses requests that begin after close with 503).
+    const socket = new Socket()
+    socket.connect(port, '127.0.0.1')
+    await once(socket, 'connect')
+    socket.write('GET /v1/categories HTTP/1.1\r\nHost: localhost\r\n')
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    server.child.kill('SIGTERM')
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    let answer = ''
+    socket.on('data', (chunk) => {
+      answer += chunk
+    })
+    socket.write('Connection: close\r\n\r\n')
+    await once(socket, 'close')
+    expect(answer).toMatch(/^HTTP\/1\.1 (200 OK|503 Service Unavailable)\r\n/)
+
+    expect(await server.exited).toBe(0)
+    const lines = server
+      .output()
+      .stdout.trim()
+      .split('\n')
+      .map((line) => JSON.parse(line))
+    const logged = lines.find((line) => line.reqId === 'test-request-1')
+    expect(logged).toMatchObject({
+      msg: 'request completed',
+      method: 'GET',
+      url: '/v1/resources?category=general',
+      statusCode: 200,
+    })
+    expect(lines.filter((line) => line.url === '/healthz')).toEqual([])
+    expect(lines.some((line) => line.msg === 'shutting down: finishing requests in flight')).toBe(true)
+  })
+})
