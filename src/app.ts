@@ -1,9 +1,13 @@
+import compress from '@fastify/compress'
+import cors from '@fastify/cors'
 import Fastify, { type FastifyServerOptions, LogController } from 'fastify'
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { Config } from './config.js'
 import accessLog from './plugins/access-log.js'
+import { corsOptions } from './plugins/cors.js'
 import database from './plugins/database.js'
 import docs from './plugins/docs.js'
+import httpCache from './plugins/http-cache.js'
 import problems, { sendProblem } from './plugins/problems.js'
 import { requestId } from './plugins/request-id.js'
 import categories from './routes/categories.js'
@@ -44,6 +48,18 @@ export async function buildApp(config: Config, options: AppOptions = {}) {
   await app.register(problems)
   await app.register(accessLog)
   await app.register(database, { path: config.databasePath })
+  // Before docs and routes, whose routes take hooks registered earlier. CORS first so
+  // cached answers carry its headers; the response cache serves repeats from its
+  // onRequest hook and compresses API bodies itself (once per entry); compress
+  // handles the rest (the docs page's assets).
+  await app.register(cors, corsOptions(config.corsOrigins))
+  await app.register(httpCache, {
+    maxAge: config.cacheMaxAge,
+    staleWhileRevalidate: config.cacheStaleWhileRevalidate,
+    maxEntries: config.responseCacheEntries,
+    maxBytes: config.responseCacheBytes,
+  })
+  await app.register(compress, { encodings: ['br', 'gzip'], threshold: 1024 })
   await app.register(docs, { ui: config.docs })
 
   await app.register(meta)

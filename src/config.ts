@@ -52,6 +52,13 @@ export const EnvSchema = z.object({
   CACHE_MAX_AGE: integer(0, 31_536_000)
     .default(60)
     .describe('Cache-Control max-age of API responses, seconds'),
+  CACHE_STALE_WHILE_REVALIDATE: integer(0, 31_536_000)
+    .default(300)
+    .describe('Cache-Control stale-while-revalidate of API responses, seconds'),
+  RESPONSE_CACHE_ENTRIES: integer(0, 1_000_000)
+    .default(5000)
+    .describe('Most whole responses kept in memory (the data is read-only); 0 turns the cache off'),
+  RESPONSE_CACHE_MB: integer(1, 4096).default(32).describe('Most megabytes the response cache may hold'),
   SHUTDOWN_TIMEOUT_MS: integer(0, 600_000)
     .default(10_000)
     .describe('How long requests in flight may run after SIGTERM'),
@@ -66,6 +73,9 @@ const ConfigSchema = EnvSchema.transform((env) => ({
   corsOrigins: env.CORS_ORIGINS,
   trustProxy: env.TRUST_PROXY,
   cacheMaxAge: env.CACHE_MAX_AGE,
+  cacheStaleWhileRevalidate: env.CACHE_STALE_WHILE_REVALIDATE,
+  responseCacheEntries: env.RESPONSE_CACHE_ENTRIES,
+  responseCacheBytes: env.RESPONSE_CACHE_MB * 1024 * 1024,
   shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
   docs: env.DOCS,
 }))

@@ -1,0 +1,22 @@
+import type { FastifyCorsOptions } from '@fastify/cors'
+
+// The API is public and read-only, so by default any origin may read it from a
+// browser (Access-Control-Allow-Origin: *). A configured list (CORS_ORIGINS)
+// reflects only the listed origins, and @fastify/cors then adds Vary: Origin so a
+// shared cache keeps one copy per origin.
+
+/** The response headers a browser script may read besides the CORS-safelisted ones. */
+export const EXPOSED_HEADERS = ['Link', 'X-Total-Count', 'ETag', 'X-Request-Id']
+
+export function corsOptions(origins: string[]): FastifyCorsOptions {
+  return {
+    origin: origins.includes('*') ? '*' : origins,
+    methods: ['GET', 'HEAD'],
+    exposedHeaders: EXPOSED_HEADERS,
+    // Preflights are answered from the browser's cache for a day.
+    maxAge: 86_400,
+    // A preflight without Access-Control-Request-Method is not a CORS preflight:
+    // answered 400 rather than a 204 that would look like permission.
+    strictPreflight: true,
+  }
+}

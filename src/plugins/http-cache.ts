@@ -1,0 +1,309 @@
+import { createHash } from 'node:crypto'
+import { brotliCompressSync, gzipSync, constants as zlibConstants } from 'node:zlib'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { getDatasetInfo } from '../queries/dataset.js'
+
+// The database is opened read-only, so an answer is a pure function of its URL for
+// as long as the process runs. This plugin therefore keeps whole serialized
+// responses in memory (a bounded LRU keyed by the raw URL) and serves repeats from
+// the first onRequest hook, before validation, queries and serialization. The same
+// entry carries the strong ETag and, built on first demand, the br and gzip bodies,
+// so a repeated request compresses nothing either.
+//
+// The key is the URL exactly as sent, not a reordered query: the body echoes the
+// query in links.self and links.next, so ?a&b and ?b&a are different bytes.
+// Nothing else of a request (no header) changes a cached body; headers that do
+// differ per request (X-Request-Id, CORS, security headers) are set by their own
+// hooks on every request and are never stored.
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set when the answer came from the response cache. */
+    httpCacheHit: boolean
+  }
+}
+
+export type HttpCacheOptions = {
+  /** Cache-Control max-age of successful answers, seconds; 0 means revalidate every time. */
+  maxAge: number
+  /** Cache-Control stale-while-revalidate, seconds. */
+  staleWhileRevalidate: number
+  /** Most responses kept; 0 turns the response cache off (ETag, 304 and compression stay). */
+  maxEntries: number
+  /** Most bytes kept, bodies and compressed variants together. */
+  maxBytes: number
+  /** Bodies smaller than this are sent uncompressed: the saving is less than the headers. */
+  compressThreshold?: number
+}
+
+/** Statuses that depend on the URL alone; 429, 503 and other 4xx/5xx depend on the moment. */
+const CACHEABLE_STATUS = new Set([200, 400, 404])
+/** Response headers that belong to the representation and are replayed from the cache. */
+const STORED_HEADERS = ['content-type', 'link', 'x-total-count'] as const
+const COMPRESSIBLE = /json|yaml|text|javascript|xml/
+const BROTLI_QUALITY = 5
+
+type Encoding = 'br' | 'gzip'
+
+type Entry = {
+  status: number
+  headers: [string, string][]
+  cacheControl: string
+  /** Opaque part of the ETag (200 only), without quotes or encoding suffix. */
+  tag: string | null
+  body: Buffer
+  compressible: boolean
+  br?: Buffer
+  gzip?: Buffer
+  size: number
+}
+
+/** A Map in recency order: get() moves an entry to the back, eviction takes from the front. */
+class LruCache {
+  private readonly entries = new Map<string, Entry>()
+  private bytes = 0
+
+  constructor(
+    private readonly maxEntries: number,
+    private readonly maxBytes: number,
+  ) {}
+
+  get(key: string): Entry | undefined {
+    const entry = this.entries.get(key)
+    if (entry) {
+      this.entries.delete(key)
+      this.entries.set(key, entry)
+    }
+    return entry
+  }
+
+  set(key: string, entry: Entry): void {
+    if (this.maxEntries === 0 || entry.size > this.maxBytes / 4) return
+    this.delete(key)
+    this.entries.set(key, entry)
+    this.bytes += entry.size + key.length
+    this.evict()
+  }
+
+  /** Accounts for a compressed variant added to an entry after it was stored. */
+  grow(key: string, bytes: number): void {
+    if (!this.entries.has(key)) return
+    this.bytes += bytes
+    this.evict()
+  }
+
+  private delete(key: string): void {
+    const old = this.entries.get(key)
+    if (old) {
+      this.entries.delete(key)
+      this.bytes -= old.size + key.length
+    }
+  }
+
+  private evict(): void {
+    while (this.entries.size > this.maxEntries || this.bytes > this.maxBytes) {
+      const oldest = this.entries.keys().next()
+      if (oldest.done) return
+      this.delete(oldest.value)
+    }
+  }
+
+  get stats() {
+    return { entries: this.entries.size, bytes: this.bytes }
+  }
+}
+
+/**
+ * The encoding to send, from Accept-Encoding (RFC 9110 §12.5.3): br is preferred
+ * over gzip at equal weight, q=0 refuses a coding, and * stands for any coding
+ * not named. Identity is always acceptable here (we never answer 406).
+ */
+export function negotiateEncoding(header: string | undefined): Encoding | null {
+  if (!header) return null
+  let best: Encoding | null = null
+  let bestQ = 0
+  const named = new Map<string, number>()
+  for (const part of header.toLowerCase().split(',')) {
+    const [coding = '', ...params] = part.split(';').map((item) => item.trim())
+    if (coding === '') continue
+    let q = 1
+    for (const param of params) {
+      if (param.startsWith('q=')) q = Number(param.slice(2))
+    }
+    named.set(coding === 'x-gzip' ? 'gzip' : coding, Number.isFinite(q) ? q : 0)
+  }
+  const any = named.get('*')
+  for (const coding of ['br', 'gzip'] as const) {
+    const q = named.get(coding) ?? any ?? 0
+    if (q > bestQ) {
+      best = coding
+      bestQ = q
+    }
+  }
+  return best
+}
+
+/**
+ * Whether If-None-Match names the current representation. The comparison is the
+ * weak one RFC 9110 §13.1.2 prescribes (W/ ignored), and a tag given for another
+ * content coding of the same body matches too: a cache that stored the gzip
+ * variant may revalidate it while asking for br.
+ */
+export function ifNoneMatchHits(header: string | undefined, tag: string): boolean {
+  if (header === undefined) return false
+  if (header.trim() === '*') return true
+  for (let item of header.split(',')) {
+    item = item.trim()
+    if (item.startsWith('W/')) item = item.slice(2)
+    if (item.length < 2 || item[0] !== '"' || item.at(-1) !== '"') continue
+    const opaque = item.slice(1, -1)
+    if (opaque === tag || opaque === `${tag}-br` || opaque === `${tag}-gzip`) return true
+  }
+  return false
+}
+
+function appendVary(reply: FastifyReply, field: string): void {
+  const current = reply.getHeader('vary')
+  if (current === undefined) {
+    reply.header('vary', field)
+    return
+  }
+  const text = Array.isArray(current) ? current.join(', ') : String(current)
+  if (
+    text === '*' ||
+    text
+      .toLowerCase()
+      .split(/\s*,\s*/)
+      .includes(field)
+  )
+    return
+  reply.header('vary', `${text}, ${field}`)
+}
+
+async function httpCache(app: FastifyInstance, options: HttpCacheOptions) {
+  const threshold = options.compressThreshold ?? 1024
+  const cache = new LruCache(options.maxEntries, options.maxBytes)
+  const okPolicy =
+    options.maxAge > 0
+      ? `public, max-age=${options.maxAge}, stale-while-revalidate=${options.staleWhileRevalidate}`
+      : 'no-cache'
+  let datasetVersion: string | undefined
+
+  function version(): string {
+    if (datasetVersion === undefined) {
+      const info = getDatasetInfo(app.db)
+      datasetVersion = `${info.sourceHash}:${info.seededAt}`
+    }
+    return datasetVersion
+  }
+
+  function variant(key: string, entry: Entry, encoding: Encoding): Buffer {
+    let body = entry[encoding]
+    if (body === undefined) {
+      body =
+        encoding === 'br'
+          ? brotliCompressSync(entry.body, {
+              params: {
+                [zlibConstants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY,
+                [zlibConstants.BROTLI_PARAM_SIZE_HINT]: entry.body.length,
+              },
+            })
+          : gzipSync(entry.body)
+      entry[encoding] = body
+      entry.size += body.length
+      cache.grow(key, body.length)
+    }
+    return body
+  }
+
+  /** Sets the headers of an entry on a reply and returns the payload to send (null: none). */
+  function answer(key: string, entry: Entry, request: FastifyRequest, reply: FastifyReply): Buffer | null {
+    reply.header('cache-control', entry.cacheControl)
+    appendVary(reply, 'accept-encoding')
+    if (entry.tag !== null && ifNoneMatchHits(request.headers['if-none-match'], entry.tag)) {
+      reply.code(304)
+      reply.header('etag', `"${entry.tag}"`)
+      reply.removeHeader('content-type')
+      return null
+    }
+    reply.code(entry.status)
+    for (const [name, value] of entry.headers) reply.header(name, value)
+    const encoding =
+      entry.compressible && entry.body.length >= threshold
+        ? negotiateEncoding(request.headers['accept-encoding'])
+        : null
+    if (entry.tag !== null) reply.header('etag', encoding ? `"${entry.tag}-${encoding}"` : `"${entry.tag}"`)
+    if (encoding === null) return entry.body
+    reply.header('content-encoding', encoding)
+    return variant(key, entry, encoding)
+  }
+
+  function storable(request: FastifyRequest): boolean {
+    const method = request.method
+    return (method === 'GET' || method === 'HEAD') && request.routeOptions.config.health !== true
+  }
+
+  app.decorateRequest('httpCacheHit', false)
+
+  app.addHook('onRequest', (request, reply, done) => {
+    if (!storable(request)) return done()
+    const entry = cache.get(request.url)
+    if (entry === undefined) return done()
+    request.httpCacheHit = true
+    const payload = answer(request.url, entry, request, reply)
+    // send() without a payload: send(null) would serialize "null" as JSON.
+    if (payload === null) reply.send()
+    else reply.send(payload)
+  })
+
+  app.addHook('onSend', (request, reply, payload, done) => {
+    if (request.httpCacheHit) return done(null, payload)
+    if (request.routeOptions.config.health === true) {
+      reply.header('cache-control', 'no-store')
+      return done(null, payload)
+    }
+    const status = reply.statusCode
+    const isBody = typeof payload === 'string' || Buffer.isBuffer(payload)
+    if (!storable(request) || !isBody || !CACHEABLE_STATUS.has(status)) {
+      // Errors that depend on the moment (429, 503, 5xx) must not be kept by anyone.
+      if (status >= 400 && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store')
+      return done(null, payload)
+    }
+    const body = Buffer.isBuffer(payload) ? payload : Buffer.from(payload as string)
+    const headers: [string, string][] = []
+    for (const name of STORED_HEADERS) {
+      const value = reply.getHeader(name)
+      if (value !== undefined) headers.push([name, String(value)])
+    }
+    const contentType = String(reply.getHeader('content-type') ?? '')
+    const tag =
+      status === 200
+        ? createHash('sha256').update(version()).update('\n').update(body).digest('base64url').slice(0, 27)
+        : null
+    const entry: Entry = {
+      status,
+      headers,
+      cacheControl: status === 200 ? okPolicy : 'no-store',
+      tag,
+      body,
+      compressible: COMPRESSIBLE.test(contentType),
+      size: body.length + 256,
+    }
+    cache.set(request.url, entry)
+    const answered = answer(request.url, entry, request, reply)
+    // Fastify's HEAD handler needs a string payload; it sends none anyway.
+    done(null, answered ?? (request.method === 'HEAD' ? '' : null))
+  })
+
+  app.decorate('httpCacheStats', () => cache.stats)
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Entries and bytes held by the response cache (for tests and diagnostics). */
+    httpCacheStats: () => { entries: number; bytes: number }
+  }
+}
+
+export default fp(httpCache, { name: 'http-cache', fastify: '5.x', dependencies: ['database'] })
