@@ -19,14 +19,10 @@ export class ProblemError extends Error {
   }
 }
 
+/** A 400 whose detail reads as one sentence per bad parameter, e.g. `categroy: unknown parameter; allowed: …`. */
 export function invalidParams(errors: ParamError[]): ProblemError {
-  const names = [...new Set(errors.map((error) => error.param))].join(', ')
-  return new ProblemError(
-    400,
-    'invalid_parameter',
-    `Invalid parameter: ${names}. ${errors[0]?.message ?? ''}`.trim(),
-    errors,
-  )
+  const detail = errors.map((error) => `${error.param}: ${error.message}`).join('. ')
+  return new ProblemError(400, 'invalid_parameter', detail, errors)
 }
 
 const PROBLEM_TYPE = 'application/problem+json; charset=utf-8'

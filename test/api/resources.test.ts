@@ -326,7 +326,9 @@ describe('GET /v1/resources', () => {
       code: 'unknown_parameter',
       instance: '/v1/resources',
     })
-    expect(response.body.detail).toContain('categroy')
+    expect(response.body.detail).toBe(
+      'categroy: unknown parameter; allowed: category, tag, host, q, sort, limit, offset, cursor',
+    )
     expect(response.body.errors).toEqual([
       {
         param: 'categroy',
