@@ -59,10 +59,18 @@ export const EnvSchema = z.object({
     .default(5000)
     .describe('Most whole responses kept in memory (the data is read-only); 0 turns the cache off'),
   RESPONSE_CACHE_MB: integer(1, 4096).default(32).describe('Most megabytes the response cache may hold'),
+  // Below the 10 s that docker stop and Kubernetes allow before SIGKILL.
   SHUTDOWN_TIMEOUT_MS: integer(0, 600_000)
-    .default(10_000)
+    .default(8_000)
     .describe('How long requests in flight may run after SIGTERM'),
   DOCS: booleanString.default(true).describe('Serve /docs (the interactive API documentation)'),
+  RATE_LIMIT_MAX: integer(0, 1_000_000)
+    .default(600)
+    .describe('Requests one client IP may make per RATE_LIMIT_WINDOW; 0 turns rate limiting off'),
+  RATE_LIMIT_WINDOW: integer(1, 86_400).default(60).describe('Rate-limit window, seconds'),
+  MAX_EVENT_LOOP_DELAY_MS: integer(0, 60_000)
+    .default(1000)
+    .describe('Answer 503 (Retry-After) while the event loop lags more than this; 0 turns it off'),
 })
 
 const ConfigSchema = EnvSchema.transform((env) => ({
@@ -78,6 +86,8 @@ const ConfigSchema = EnvSchema.transform((env) => ({
   responseCacheBytes: env.RESPONSE_CACHE_MB * 1024 * 1024,
   shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
   docs: env.DOCS,
+  rateLimit: { max: env.RATE_LIMIT_MAX, windowSeconds: env.RATE_LIMIT_WINDOW },
+  maxEventLoopDelayMs: env.MAX_EVENT_LOOP_DELAY_MS,
 }))
 
 export type Config = z.output<typeof ConfigSchema>
