@@ -8,8 +8,13 @@ import { corsOptions } from './plugins/cors.js'
 import database from './plugins/database.js'
 import docs from './plugins/docs.js'
 import httpCache from './plugins/http-cache.js'
+import { clientErrorHandler, serverLimits } from './plugins/limits.js'
+import loadShedding from './plugins/load-shedding.js'
+import methodNotAllowed from './plugins/method-not-allowed.js'
 import problems, { sendProblem } from './plugins/problems.js'
+import rateLimit from './plugins/rate-limit.js'
 import { requestId } from './plugins/request-id.js'
+import security from './plugins/security.js'
 import categories from './routes/categories.js'
 import meta from './routes/meta.js'
 import resources from './routes/resources.js'
@@ -36,6 +41,9 @@ export async function buildApp(config: Config, options: AppOptions = {}) {
     // A read-only GET API takes no bodies worth speaking of.
     bodyLimit: 16 * 1024,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 256 },
+    // Timeouts for slow clients and the head size limit (limits.ts says why each).
+    ...serverLimits,
+    clientErrorHandler,
     // Malformed URLs and over-long path parameters are refused before routing;
     // they get the same problem+json shape as every other error.
     frameworkErrors: (error, _request, reply) =>
@@ -47,6 +55,13 @@ export async function buildApp(config: Config, options: AppOptions = {}) {
 
   await app.register(problems)
   await app.register(accessLog)
+  // Before the response cache, which answers repeats from its onRequest hook: a
+  // cached answer still gets security headers, and still counts against the
+  // client's rate limit. Before every route: they collect routes as registered.
+  await app.register(security)
+  await app.register(loadShedding, { maxEventLoopDelayMs: config.maxEventLoopDelayMs })
+  await app.register(rateLimit, config.rateLimit)
+  await app.register(methodNotAllowed)
   await app.register(database, { path: config.databasePath })
   // Before docs and routes, whose routes take hooks registered earlier. CORS first so
   // cached answers carry its headers; the response cache serves repeats from its

@@ -87,7 +87,11 @@ async function problems(app: FastifyInstance) {
     }
     if (error.validation) {
       const errors = validationErrors(request, error)
-      const unknown = errors.some((item) => item.message.startsWith('unknown parameter'))
+      // Both messages validationErrors() gives a parameter the route does not take.
+      const unknown = errors.some(
+        (item) =>
+          item.message.startsWith('unknown parameter') || item.message === 'this endpoint takes no parameters',
+      )
       return sendProblem(reply, 400, {
         detail: invalidParams(errors).detail,
         code: unknown ? 'unknown_parameter' : 'invalid_parameter',
