@@ -1,0 +1,398 @@
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { cpus, release, tmpdir, totalmem } from 'node:os'
+import { join } from 'node:path'
+import { type GrowthResult, runGrowth } from './growth.js'
+import {
+  envNumber,
+  freePort,
+  get,
+  type Load,
+  load,
+  median,
+  peakRssMb,
+  pinSelf,
+  type Server,
+  startServer,
+  stopServer,
+  waitFor200,
+} from './lib.js'
+import { measureStartup } from './startup.js'
+
+// npm run bench: this API (production build) against the ceiling (bare Fastify
+// replaying this API's exact bytes) and json-server 0.17 over the same resources,
+// in interleaved rounds on one machine, load generator and servers pinned to
+// different cores. Only the ratios from one run mean anything; see bench/README.md.
+
+const QUICK = process.env.BENCH_QUICK === '1'
+const SECONDS = envNumber('BENCH_DURATION', QUICK ? 1 : 4)
+const ROUNDS = envNumber('BENCH_ROUNDS', QUICK ? 1 : 3)
+const WARMUP = envNumber('BENCH_WARMUP', QUICK ? 0.5 : 1)
+const CONNECTIONS = envNumber('BENCH_CONNECTIONS', 50)
+const STARTS = envNumber('BENCH_STARTS', QUICK ? 3 : 7)
+const GROWTH_SIZE = envNumber('BENCH_GROWTH_SIZE', QUICK ? 20_000 : 100_000)
+const GROWTH_SECONDS = envNumber('BENCH_GROWTH_DURATION', QUICK ? 1 : 4)
+const UNCACHED = process.env.BENCH_UNCACHED !== '0'
+
+/** Production settings, except the per-IP rate limit: one loopback client is the whole load here. */
+const API_ENV = { NODE_ENV: 'production', LOG_LEVEL: 'info', RATE_LIMIT_MAX: '0' }
+
+type Scenario = { name: string; api: string; jsonServer: string; conditional?: boolean }
+type ServerName = 'api' | 'ceiling' | 'json-server' | 'api, cache off'
+type Row = {
+  scenario: string
+  server: ServerName
+  rps: number
+  p50: number
+  p99: number
+  rounds: Load[]
+  vsCeiling?: number
+  vsJsonServer?: number
+  p99VsCeiling?: number
+}
+
+function log(line: string) {
+  process.stderr.write(`${line}\n`)
+}
+
+function build(): void {
+  if (process.env.BENCH_SKIP_BUILD === '1') return
+  log('building (npm run build)…')
+  execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' })
+}
+
+function seed(databasePath: string): void {
+  execFileSync('node', ['dist/seed/seed.js'], {
+    env: { ...process.env, DATABASE_PATH: databasePath },
+    stdio: 'ignore',
+  })
+}
+
+async function main() {
+  const pinned = pinSelf()
+  if (!pinned) log('warning: taskset unavailable, load generator and servers share all cores')
+  build()
+  const dir = mkdtempSync(join(tmpdir(), 'dra-bench-'))
+  const servers: Server[] = []
+  try {
+    const databasePath = join(dir, 'resources.db')
+    seed(databasePath)
+    const apiEnv = { ...API_ENV, DATABASE_PATH: databasePath }
+
+    // 1. This API, to learn the scenarios' exact answers.
+    const apiPort = await freePort()
+    const api = startServer('api', ['node', 'dist/src/server.js'], apiEnv, apiPort)
+    servers.push(api)
+    await waitFor200(api, '/v1/resources')
+    const all = JSON.parse((await get(apiPort, '/v1/resources?limit=100')).body.toString()) as {
+      data: ({ id: string } & Record<string, unknown>)[]
+    }
+    const categories = JSON.parse((await get(apiPort, '/v1/categories')).body.toString()) as {
+      data: unknown[]
+    }
+    const oneId = all.data[0]?.id ?? ''
+    const scenarios: Scenario[] = [
+      { name: 'full list', api: '/v1/resources', jsonServer: '/resources?_page=1&_limit=20' },
+      {
+        name: 'category filter',
+        api: '/v1/resources?category=general',
+        jsonServer: '/resources?category=general',
+      },
+      { name: 'search q=django', api: '/v1/resources?q=django', jsonServer: '/resources?q=django' },
+      { name: 'prefix q=dock', api: '/v1/resources?q=dock', jsonServer: '/resources?q=dock' },
+      { name: 'one resource', api: `/v1/resources/${oneId}`, jsonServer: `/resources/${oneId}` },
+      { name: 'categories', api: '/v1/categories', jsonServer: '/categories' },
+      {
+        name: 'conditional → 304',
+        api: '/v1/resources?category=general',
+        jsonServer: '/resources?category=general',
+        conditional: true,
+      },
+    ]
+
+    // The ETags each server gives, for the conditional scenario.
+    const apiEtag = (await get(apiPort, '/v1/resources?category=general')).headers.etag ?? ''
+    const fixtures = []
+    for (const scenario of scenarios) {
+      const headers: Record<string, string> = scenario.conditional ? { 'if-none-match': apiEtag } : {}
+      const answer = await get(apiPort, scenario.api, headers)
+      const expected = scenario.conditional ? 304 : 200
+      if (answer.status !== expected)
+        throw new Error(`${scenario.api} gave ${answer.status}, not ${expected}`)
+      const replay = Object.fromEntries(
+        Object.entries(answer.headers).filter(
+          ([name]) =>
+            !['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding'].includes(name),
+        ),
+      )
+      fixtures.push({
+        url: scenario.api,
+        ifNoneMatch: scenario.conditional ? apiEtag : undefined,
+        status: answer.status,
+        headers: replay,
+        body: answer.body.toString('base64'),
+      })
+    }
+    const fixturePath = join(dir, 'ceiling.json')
+    writeFileSync(fixturePath, JSON.stringify(fixtures))
+
+    // 2. The ceiling and json-server, over the same resources.
+    const ceilingPort = await freePort()
+    const ceiling = startServer(
+      'ceiling',
+      ['node', 'bench/servers/ceiling.mjs', fixturePath],
+      {},
+      ceilingPort,
+    )
+    servers.push(ceiling)
+    const dbJson = join(dir, 'db.json')
+    const plain = all.data.map(({ match: _match, ...resource }) => resource)
+    writeFileSync(dbJson, JSON.stringify({ resources: plain, categories: categories.data }))
+    const jsPort = await freePort()
+    const jsonServer = startServer(
+      'json-server',
+      [
+        'node',
+        'node_modules/json-server/lib/cli/bin.js',
+        dbJson,
+        '--quiet',
+        '--host',
+        '127.0.0.1',
+        '--port',
+        String(jsPort),
+      ],
+      {},
+      jsPort,
+    )
+    servers.push(jsonServer)
+    const uncachedPort = await freePort()
+    const uncached = UNCACHED
+      ? startServer(
+          'api, cache off',
+          ['node', 'dist/src/server.js'],
+          { ...apiEnv, RESPONSE_CACHE_ENTRIES: '0' },
+          uncachedPort,
+        )
+      : null
+    if (uncached) servers.push(uncached)
+    await waitFor200(ceiling, '/v1/resources')
+    await waitFor200(jsonServer, '/categories')
+    if (uncached) await waitFor200(uncached, '/v1/resources')
+    const jsEtag = (await get(jsPort, '/resources?category=general')).headers.etag ?? ''
+    const js304 = await get(jsPort, '/resources?category=general', { 'if-none-match': jsEtag })
+    if (js304.status !== 304) throw new Error(`json-server gave ${js304.status} to a conditional request`)
+
+    type Target = { name: ServerName; port: number; path: (s: Scenario) => string; etag: string }
+    const targets: Target[] = [
+      { name: 'api', port: apiPort, path: (s) => s.api, etag: apiEtag },
+      { name: 'ceiling', port: ceilingPort, path: (s) => s.api, etag: apiEtag },
+      { name: 'json-server', port: jsPort, path: (s) => s.jsonServer, etag: jsEtag },
+      ...(uncached
+        ? [
+            {
+              name: 'api, cache off' as const,
+              port: uncachedPort,
+              path: (s: Scenario) => s.api,
+              etag: apiEtag,
+            },
+          ]
+        : []),
+    ]
+    const run = (target: Target, scenario: Scenario, seconds: number) =>
+      load({
+        port: target.port,
+        path: target.path(scenario),
+        headers: scenario.conditional ? { 'if-none-match': target.etag } : {},
+        connections: CONNECTIONS,
+        seconds,
+      })
+
+    // 3. Warm every server on every scenario (JIT, and the API's response cache).
+    if (WARMUP > 0) {
+      log('warming up…')
+      for (const scenario of scenarios) for (const target of targets) await run(target, scenario, WARMUP)
+    }
+
+    // 4. Interleaved rounds: each round runs every scenario on every server, the
+    // server order rotating, so drift in the machine spreads over all of them.
+    const results = new Map<string, Load[]>()
+    for (let round = 0; round < ROUNDS; round++) {
+      log(`round ${round + 1} of ${ROUNDS}…`)
+      for (const scenario of scenarios) {
+        const order = targets.map((_, i) => targets[(i + round) % targets.length] as Target)
+        for (const target of order) {
+          const result = await run(target, scenario, SECONDS)
+          const key = `${scenario.name}\n${target.name}`
+          results.set(key, [...(results.get(key) ?? []), result])
+        }
+      }
+    }
+    const rss = Object.fromEntries(servers.map((server) => [server.name, peakRssMb(server.child.pid)]))
+
+    const rows: Row[] = []
+    for (const scenario of scenarios) {
+      const byServer = new Map<ServerName, Row>()
+      for (const target of targets) {
+        const rounds = results.get(`${scenario.name}\n${target.name}`) ?? []
+        const row: Row = {
+          scenario: scenario.name,
+          server: target.name,
+          rps: rounds.reduce((sum, r) => sum + r.rps, 0) / rounds.length,
+          p50: median(rounds.map((r) => r.p50)),
+          p99: median(rounds.map((r) => r.p99)),
+          rounds,
+        }
+        byServer.set(target.name, row)
+        rows.push(row)
+      }
+      const top = byServer.get('ceiling')
+      const json = byServer.get('json-server')
+      for (const row of byServer.values()) {
+        if (top) row.vsCeiling = row.rps / top.rps
+        if (json) row.vsJsonServer = row.rps / json.rps
+        if (top) row.p99VsCeiling = row.p99 / top.p99
+      }
+    }
+    for (const server of servers.splice(0)) await stopServer(server)
+
+    log(`start-up: ${STARTS} starts each…`)
+    const startup = await measureStartup({
+      runs: STARTS,
+      path: '/v1/resources',
+      apiEnv,
+      fixture: fixturePath,
+    })
+
+    let growth: GrowthResult | null = null
+    if (GROWTH_SIZE > 0) {
+      log(`growth: ${GROWTH_SIZE} synthetic resources…`)
+      growth = await runGrowth(GROWTH_SIZE, GROWTH_SECONDS)
+    }
+
+    const apiRows = rows.filter((row) => row.server === 'api')
+    const targetsMet = [
+      {
+        target: 'every scenario ≥ 0.85× the ceiling’s throughput',
+        worst: Math.min(...apiRows.map((row) => row.vsCeiling ?? 0)),
+        met: apiRows.every((row) => (row.vsCeiling ?? 0) >= 0.85),
+      },
+      {
+        target: 'every scenario ≥ 3× json-server',
+        worst: Math.min(...apiRows.map((row) => row.vsJsonServer ?? 0)),
+        met: apiRows.every((row) => (row.vsJsonServer ?? 0) >= 3),
+      },
+      {
+        target: 'p99 ≤ 1.2× the ceiling’s p99',
+        worst: Math.max(...apiRows.map((row) => row.p99VsCeiling ?? Number.POSITIVE_INFINITY)),
+        met: apiRows.every((row) => (row.p99VsCeiling ?? Number.POSITIVE_INFINITY) <= 1.2),
+      },
+      {
+        target: 'first 200 ≤ bare Fastify + 100 ms',
+        worst: startup.overheadMs,
+        met: startup.overheadMs <= 100,
+      },
+      { target: 'peak RSS under load < 100 MB', worst: rss.api ?? 0, met: (rss.api ?? 0) < 100 },
+      ...(growth
+        ? [
+            {
+              target: `seed ${growth.size} resources < 15 s`,
+              worst: growth.seedSeconds,
+              met: growth.seedSeconds < 15,
+            },
+            {
+              target: `search / filtered page p99 < 20 ms at ${growth.size}`,
+              worst: Math.max(...growth.rows.map((row) => row.p99)),
+              met: growth.rows.every((row) => row.p99 < 20),
+            },
+          ]
+        : []),
+    ]
+
+    const machine = {
+      cpu: cpus()[0]?.model ?? 'unknown',
+      cores: cpus().length,
+      memoryGb: Math.round(totalmem() / 1024 ** 3),
+      os: `${process.platform} ${release()}`,
+      node: process.version,
+      pinned,
+    }
+    const settings = {
+      seconds: SECONDS,
+      rounds: ROUNDS,
+      connections: CONNECTIONS,
+      warmup: WARMUP,
+      quick: QUICK,
+    }
+    const report = {
+      date: new Date().toISOString(),
+      machine,
+      settings,
+      scenarios: rows.map(({ rounds: _rounds, ...row }) => row),
+      rssMb: rss,
+      startup,
+      growth,
+      targets: targetsMet,
+    }
+    writeFileSync('bench/results.json', `${JSON.stringify(report, null, 2)}\n`)
+    process.stdout.write(`${formatReport(report)}\n`)
+  } finally {
+    for (const server of servers) await stopServer(server)
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+function fixed(value: number | undefined, digits = 2): string {
+  return value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(digits)
+}
+
+export function formatReport(report: {
+  machine: Record<string, unknown>
+  settings: Record<string, unknown>
+  scenarios: Omit<Row, 'rounds'>[]
+  rssMb: Record<string, number | null>
+  startup: Awaited<ReturnType<typeof measureStartup>>
+  growth: GrowthResult | null
+  targets: { target: string; worst: number; met: boolean }[]
+}): string {
+  const m = report.machine
+  const s = report.settings
+  const lines = [
+    `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB, ${m.os}, Node ${m.node}; load generator on core 0, servers on core 1${m.pinned ? '' : ' (NOT pinned)'}`,
+    `${s.rounds} interleaved rounds × ${s.seconds} s per scenario and server, ${s.connections} connections`,
+    '',
+    '| Scenario | Server | req/s | p50 ms | p99 ms | × ceiling | × json-server | p99 / ceiling |',
+    '|---|---|---:|---:|---:|---:|---:|---:|',
+    ...report.scenarios.map(
+      (row) =>
+        `| ${row.scenario} | ${row.server} | ${Math.round(row.rps)} | ${fixed(row.p50)} | ${fixed(row.p99)} | ${fixed(row.vsCeiling)} | ${fixed(row.vsJsonServer)} | ${fixed(row.p99VsCeiling)} |`,
+    ),
+    '',
+    `Peak RSS under load (MB): ${Object.entries(report.rssMb)
+      .map(([name, mb]) => `${name} ${mb ?? '–'}`)
+      .join(', ')}`,
+    `First 200 on ${report.startup.path} (median of ${report.startup.runs} starts): API ${fixed(report.startup.apiMedianMs, 0)} ms, bare Fastify ${fixed(report.startup.bareMedianMs, 0)} ms, difference ${fixed(report.startup.overheadMs, 0)} ms`,
+  ]
+  if (report.growth) {
+    const g = report.growth
+    lines.push(
+      '',
+      `Growth: ${g.size} synthetic resources generated in ${fixed(g.generateSeconds, 1)} s, seeded in ${fixed(g.seedSeconds, 1)} s; response cache off, 1 connection`,
+      '',
+      '| Query | Matches | p50 ms | p99 ms | req/s |',
+      '|---|---:|---:|---:|---:|',
+      ...g.rows.map(
+        (row) =>
+          `| ${row.name} | ${row.matches} | ${fixed(row.p50)} | ${fixed(row.p99)} | ${Math.round(row.rps)} |`,
+      ),
+    )
+  }
+  lines.push(
+    '',
+    '| Target | Worst measured | Met |',
+    '|---|---:|---|',
+    ...report.targets.map((t) => `| ${t.target} | ${fixed(t.worst)} | ${t.met ? 'yes' : 'NO'} |`),
+  )
+  return lines.join('\n')
+}
+
+await main()

@@ -1,0 +1,56 @@
+import { freePort, median, peakRssMb, type Server, startServer, stopServer, waitFor200 } from './lib.js'
+
+// Time from spawning `node <entry>` to the first 200 on a path, for the API as
+// production starts it and for a bare Fastify app started the same way, in
+// alternating order so both see the same machine state.
+
+export type StartupResult = {
+  path: string
+  runs: number
+  apiMs: number[]
+  bareMs: number[]
+  apiMedianMs: number
+  bareMedianMs: number
+  overheadMs: number
+  apiIdleRssMb: number | null
+}
+
+export async function measureStartup(options: {
+  runs: number
+  path: string
+  apiEnv: Record<string, string>
+  fixture: string
+}): Promise<StartupResult> {
+  const apiMs: number[] = []
+  const bareMs: number[] = []
+  let apiIdleRssMb: number | null = null
+  const starts: [string[], Record<string, string>, number[]][] = [
+    [['node', 'dist/src/server.js'], options.apiEnv, apiMs],
+    [['node', 'bench/servers/ceiling.mjs', options.fixture], {}, bareMs],
+  ]
+  for (let run = 0; run < options.runs; run++) {
+    const order = run % 2 === 0 ? starts : [...starts].reverse()
+    for (const [command, env, times] of order) {
+      const port = await freePort()
+      const server: Server = startServer(command[1] ?? 'server', command, env, port)
+      try {
+        times.push(await waitFor200(server, options.path))
+        if (times === apiMs) apiIdleRssMb = peakRssMb(server.child.pid)
+      } finally {
+        await stopServer(server)
+      }
+    }
+  }
+  const apiMedianMs = median(apiMs)
+  const bareMedianMs = median(bareMs)
+  return {
+    path: options.path,
+    runs: options.runs,
+    apiMs,
+    bareMs,
+    apiMedianMs,
+    bareMedianMs,
+    overheadMs: apiMedianMs - bareMedianMs,
+    apiIdleRssMb,
+  }
+}
