@@ -1,4 +1,14 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync } from 'node:fs'
+import {
+  accessSync,
+  closeSync,
+  constants,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+} from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import Database from 'better-sqlite3'
 import { drizzle } from 'drizzle-orm/better-sqlite3'
@@ -120,6 +130,9 @@ export function buildDatabase(
   seededAt = new Date(),
 ): void {
   mkdirSync(dirname(path), { recursive: true })
+  // Name a directory the seed cannot write, rather than leave it to SQLite's
+  // "unable to open database file", which names nothing.
+  accessSync(dirname(path), constants.W_OK)
   removeAbandonedTempFiles(path)
   const temp = `${path}${TEMP_MARK}${process.pid}`
   rmSync(temp, { force: true })

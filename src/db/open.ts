@@ -31,6 +31,17 @@ export function openReadOnly(path: string): Sqlite {
     throw new DatabaseError(`cannot open database ${path}: ${(error as Error).message} (run npm run seed)`)
   }
   try {
+    // A damaged page would otherwise start a server that answers 500 on whichever
+    // queries touch it. The dataset is small: the check takes milliseconds.
+    const check = db.pragma('quick_check', { simple: true })
+    if (check !== 'ok') {
+      // SQLite reports one finding per line; the first one names the damage.
+      const finding = String(check)
+        .split('\n')
+        .map((line) => line.trim())
+        .find((line) => line !== '' && !line.startsWith('***'))
+      throw new DatabaseError(`database ${path} is corrupt (${finding ?? 'quick_check failed'}): re-seed it`)
+    }
     const applied = db.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get() as { n: number }
     const known = knownMigrationCount()
     if (applied.n > known) {
