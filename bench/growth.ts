@@ -5,7 +5,7 @@ import { buildDatabase } from '../src/db/build-database.js'
 import { openReadOnly } from '../src/db/open.js'
 import { encodeCursor, queryFingerprint } from '../src/queries/cursor.js'
 import { envNumber, freePort, get, load, pinSelf, startServer, stopServer, waitFor200 } from './lib.js'
-import { syntheticDataset } from './synthetic.js'
+import { realWords, syntheticDataset } from './synthetic.js'
 
 // Growth: a synthetic catalog (default 100,000 resources) written through the real
 // seed writer, then served by the production build with the response cache off,
@@ -70,10 +70,23 @@ export async function runGrowth(size: number, seconds: number): Promise<GrowthRe
         { name: 'search, common word (q=docker)', paths: ['/v1/resources?q=docker'] },
         { name: 'search, rotating words', paths: midWords.map((word) => `/v1/resources?q=${word}`) },
         { name: 'prefix search (q=dock)', paths: ['/v1/resources?q=dock'] },
+        {
+          name: 'search, a new word each request',
+          paths: realWords()
+            .slice(10, 1010)
+            .map((word) => `/v1/resources?q=${word}`),
+        },
         { name: 'filtered page (category=general)', paths: ['/v1/resources?category=general&limit=20'] },
         {
           name: 'filtered page (category + tag)',
           paths: ['/v1/resources?category=general&tag=django&limit=20'],
+        },
+        {
+          name: 'filtered page, a new filter each request',
+          paths: Array.from(
+            { length: 2000 },
+            (_, i) => `/v1/resources?category=general&host=site${i}.example.com&limit=20`,
+          ),
         },
         {
           name: `offset page at depth ${depth}`,
@@ -100,8 +113,8 @@ export async function runGrowth(size: number, seconds: number): Promise<GrowthRe
       }
       // The cursor and offset pages at the same depth hold the same resources.
       const [byOffset, byCursor] = [
-        await get(port, scenarios[5]?.paths[0] ?? ''),
-        await get(port, scenarios[6]?.paths[0] ?? ''),
+        await get(port, scenarios.at(-2)?.paths[0] ?? ''),
+        await get(port, scenarios.at(-1)?.paths[0] ?? ''),
       ]
       const ids = (answer: { body: Buffer }) =>
         JSON.stringify(

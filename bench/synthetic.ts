@@ -38,21 +38,27 @@ const SYLLABLES = [
   'hul',
 ]
 
-/** The real page's words by frequency, then made-up words for a long tail of rare ones. */
-function vocabulary(real: Dataset, next: () => number): string[] {
+/** The real page's words (3+ letters), most frequent first. */
+export function realWords(real: Dataset = assembleDataset([readPage(defaultSeedPage)])): string[] {
   const counts = new Map<string, number>()
   for (const resource of real.resources) {
     for (const word of `${resource.title} ${resource.description}`.toLowerCase().match(/[a-z]{3,}/g) ?? []) {
       counts.set(word, (counts.get(word) ?? 0) + 1)
     }
   }
-  const words = [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([word]) => word)
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([word]) => word)
+}
+
+/** The real page's words by frequency, then made-up words for a long tail of rare ones. */
+function vocabulary(real: Dataset, next: () => number): string[] {
+  const words = realWords(real)
+  const known = new Set(words)
   const invented = new Set<string>()
   while (invented.size < 20_000) {
     let word = ''
     const length = 2 + Math.floor(next() * 3)
     for (let i = 0; i < length; i++) word += SYLLABLES[Math.floor(next() * SYLLABLES.length)]
-    if (!counts.has(word)) invented.add(word)
+    if (!known.has(word)) invented.add(word)
   }
   return [...words, ...invented]
 }

@@ -206,6 +206,37 @@ function tagFacet(db: Sqlite, filters: ResourceFilters): FacetCount[] {
   ).all(...clause.params) as FacetCount[]
 }
 
+type Summary = { total: number; facets: ResourcePage['facets'] }
+
+// The server's connection is read-only, so a filter set's total and facet counts
+// never change while it is open: they are computed once per filter set and
+// connection, and every further page of the same list (offset or cursor) costs
+// only its own rows. Bounded; the oldest summary goes first.
+const summaries = new WeakMap<Sqlite, Map<string, Summary>>()
+const MAX_SUMMARIES = 2000
+
+function summarize(db: Sqlite, filters: ResourceFilters): Summary {
+  let memo = summaries.get(db)
+  if (!memo) {
+    memo = new Map()
+    summaries.set(db, memo)
+  }
+  const key = JSON.stringify([filters.categories, filters.tags, filters.hosts, filters.match])
+  let summary = memo.get(key)
+  if (!summary) {
+    const clause = where(filterClauses(filters))
+    const total = (
+      prepared(db, `SELECT count(*) AS n FROM resources r ${clause.sql}`).get(...clause.params) as {
+        n: number
+      }
+    ).n
+    summary = { total, facets: { category: categoryFacet(db, filters), tag: tagFacet(db, filters) } }
+    if (memo.size >= MAX_SUMMARIES) memo.delete(memo.keys().next().value as string)
+    memo.set(key, summary)
+  }
+  return summary
+}
+
 /**
  * One page of resources with the total and the facet counts. Facets follow the
  * usual faceted-search rule: each facet counts over the rows matching every
@@ -213,14 +244,7 @@ function tagFacet(db: Sqlite, filters: ResourceFilters): FacetCount[] {
  */
 export function listResources(db: Sqlite, params: ListParams): ResourcePage {
   const sort: Sort = params.sort === 'relevance' && params.match === null ? 'position' : params.sort
-  const clauses = filterClauses(params)
-  const total = (
-    prepared(db, `SELECT count(*) AS n FROM resources r ${where(clauses).sql}`).get(
-      ...where(clauses).params,
-    ) as {
-      n: number
-    }
-  ).n
+  const { total, facets } = summarize(db, params)
 
   // Ranking needs bm25() from the FTS table itself, so a search joins it in; the
   // MATCH filter then lives in the join rather than in the WHERE clause.
@@ -261,7 +285,7 @@ export function listResources(db: Sqlite, params: ListParams): ResourcePage {
     data,
     total,
     lastKey: last ? sortKey(sort, last) : null,
-    facets: { category: categoryFacet(db, params), tag: tagFacet(db, params) },
+    facets,
   }
 }
 
