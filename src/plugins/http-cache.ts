@@ -239,15 +239,12 @@ async function httpCache(app: FastifyInstance, options: HttpCacheOptions) {
     return variant(key, entry, encoding)
   }
 
-  function storable(request: FastifyRequest): boolean {
-    const method = request.method
-    return (method === 'GET' || method === 'HEAD') && request.routeOptions.config.health !== true
-  }
-
   app.decorateRequest('httpCacheHit', false)
 
   app.addHook('onRequest', (request, reply, done) => {
-    if (!storable(request)) return done()
+    // Only GET and HEAD answers of non-health routes are ever stored, so a hit
+    // needs no look at the route (request.routeOptions builds an object per call).
+    if (request.method !== 'GET' && request.method !== 'HEAD') return done()
     const entry = cache.get(request.url)
     if (entry === undefined) return done()
     request.httpCacheHit = true
@@ -259,13 +256,15 @@ async function httpCache(app: FastifyInstance, options: HttpCacheOptions) {
 
   app.addHook('onSend', (request, reply, payload, done) => {
     if (request.httpCacheHit) return done(null, payload)
-    if (request.routeOptions.config.health === true) {
+    const health = request.routeOptions.config.health === true
+    if (health) {
       reply.header('cache-control', 'no-store')
       return done(null, payload)
     }
     const status = reply.statusCode
     const isBody = typeof payload === 'string' || Buffer.isBuffer(payload)
-    if (!storable(request) || !isBody || !CACHEABLE_STATUS.has(status)) {
+    const storable = request.method === 'GET' || request.method === 'HEAD'
+    if (!storable || !isBody || !CACHEABLE_STATUS.has(status)) {
       // Errors that depend on the moment (429, 503, 5xx) must not be kept by anyone.
       if (status >= 400 && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store')
       return done(null, payload)
