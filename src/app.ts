@@ -44,6 +44,10 @@ export async function buildApp(config: Config, options: AppOptions = {}) {
     // Timeouts for slow clients and the head size limit (limits.ts says why each).
     ...serverLimits,
     clientErrorHandler,
+    // On SIGTERM, a request already on its way down an open keep-alive connection
+    // is served (with Connection: close) rather than refused with 503: a client
+    // that sent it before the signal gets its answer. New connections are refused.
+    return503OnClosing: false,
     // Malformed URLs and over-long path parameters are refused before routing;
     // they get the same problem+json shape as every other error.
     frameworkErrors: (error, _request, reply) =>
