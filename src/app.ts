@@ -7,6 +7,7 @@ import accessLog from './plugins/access-log.js'
 import { corsOptions } from './plugins/cors.js'
 import database from './plugins/database.js'
 import docs from './plugins/docs.js'
+import drain from './plugins/drain.js'
 import httpCache from './plugins/http-cache.js'
 import { clientErrorHandler, serverLimits } from './plugins/limits.js'
 import loadShedding from './plugins/load-shedding.js'
@@ -59,6 +60,7 @@ export async function buildApp(config: Config, options: AppOptions = {}) {
 
   await app.register(problems)
   await app.register(accessLog)
+  await app.register(drain)
   // Before the response cache, which answers repeats from its onRequest hook: a
   // cached answer still gets security headers, and still counts against the
   // client's rate limit. Before every route: they collect routes as registered.
