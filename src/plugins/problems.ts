@@ -90,7 +90,8 @@ async function problems(app: FastifyInstance) {
       // Both messages validationErrors() gives a parameter the route does not take.
       const unknown = errors.some(
         (item) =>
-          item.message.startsWith('unknown parameter') || item.message === 'this endpoint takes no parameters',
+          item.message.startsWith('unknown parameter') ||
+          item.message === 'this endpoint takes no parameters',
       )
       return sendProblem(reply, 400, {
         detail: invalidParams(errors).detail,
