@@ -366,7 +366,9 @@ describe('seed/docker.markdown', () => {
       ),
     ).toEqual(['docker-compose', 'virtualenv'])
     expect(tags('https://jpetazzo.github.io/2013/12/01/docker-python-pip-requirements/')).toEqual(['pip'])
-    expect(tags('http://blog.dscpl.com.au/2016/01/python-virtual-environments-and-docker.html')).toEqual(['virtualenv'])
+    expect(tags('http://blog.dscpl.com.au/2016/01/python-virtual-environments-and-docker.html')).toEqual([
+      'virtualenv',
+    ])
     expect(tags('https://testdriven.io/dockerizing-django-with-postgres-gunicorn-and-nginx')).toEqual([
       'django',
       'gunicorn',
