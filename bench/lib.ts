@@ -1,7 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { request as httpRequest } from 'node:http'
-import { createServer } from 'node:net'
 import autocannon from 'autocannon'
 
 // Shared by the benchmark scripts: pinning, child servers, HTTP probes, autocannon.
@@ -24,17 +23,9 @@ export function pinSelf(): boolean {
   return pinning
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address ? address.port : 0
-      server.close(() => resolve(port))
-    })
-  })
-}
+import { freePort } from '../scripts/tools.js'
+
+export { freePort }
 
 export type Server = { name: string; port: number; child: ChildProcess; startedAt: number }
 

@@ -1,3 +1,4 @@
+import { mulberry32 } from '../scripts/tools.js'
 import type { Dataset } from '../src/ingest/assemble-dataset.js'
 import { assembleDataset } from '../src/ingest/assemble-dataset.js'
 import { readPage } from '../src/ingest/read-page.js'
@@ -8,17 +9,6 @@ import { defaultSeedPage } from '../src/paths.js'
 // words, tags and categories come from the real Docker page, drawn with a skewed
 // (Zipf-like) distribution so a few words are very common (as "docker" is) and
 // most are rare, the way real text behaves. Deterministic for a given size.
-
-function random(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const SYLLABLES = [
   'ka',
@@ -65,7 +55,7 @@ function vocabulary(real: Dataset, next: () => number): string[] {
 
 export function syntheticDataset(size: number): Dataset {
   const real = assembleDataset([readPage(defaultSeedPage)])
-  const next = random(size)
+  const next = mulberry32(size)
   const words = vocabulary(real, next)
   // Rank r is drawn with probability ~ 1/r: u^k over the vocabulary skews to the front.
   const word = () => words[Math.floor(words.length * next() ** 4)] ?? 'docker'

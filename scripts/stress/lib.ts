@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { openSync, readFileSync } from 'node:fs'
 import { Agent, request as httpRequest } from 'node:http'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { projectRoot } from '../../src/paths.js'
 
@@ -11,17 +10,9 @@ import { projectRoot } from '../../src/paths.js'
 export const SERVER_JS = join(projectRoot, 'dist/src/server.js')
 export const SEED_JS = join(projectRoot, 'dist/seed/seed.js')
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address ? address.port : 0
-      server.close(() => resolve(port))
-    })
-  })
-}
+import { freePort } from '../tools.js'
+
+export { freePort }
 
 export type Server = {
   child: ChildProcess

@@ -15,6 +15,7 @@ import autocannonUntyped from 'autocannon'
 import Database from 'better-sqlite3'
 import { openReadOnly } from '../../src/db/open.js'
 import { projectRoot } from '../../src/paths.js'
+import { mulberry32 } from '../tools.js'
 import {
   freePort,
   get,
@@ -66,18 +67,7 @@ const autocannon = autocannonUntyped as unknown as (options: {
   requests: CannonRequest[]
 }) => Promise<CannonResult>
 
-/** mulberry32: a small seeded PRNG, so a run's random moments can be replayed. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
-const random = prng(SEED)
+const random = mulberry32(SEED)
 
 type Check = { phase: string; name: string; ok: boolean; detail: string }
 const checks: Check[] = []
