@@ -224,13 +224,15 @@ function summarize(db: Sqlite, filters: ResourceFilters): Summary {
   const key = JSON.stringify([filters.categories, filters.tags, filters.hosts, filters.match])
   let summary = memo.get(key)
   if (!summary) {
-    const clause = where(filterClauses(filters))
-    const total = (
-      prepared(db, `SELECT count(*) AS n FROM resources r ${clause.sql}`).get(...clause.params) as {
-        n: number
-      }
-    ).n
-    summary = { total, facets: { category: categoryFacet(db, filters), tag: tagFacet(db, filters) } }
+    // Every resource has exactly one category, and the category facet counts
+    // every other filter, so the total is the sum of the chosen categories'
+    // counts (all of them when none is chosen): one pass over a search, not two.
+    const category = categoryFacet(db, filters)
+    const chosen = new Set(filters.categories)
+    const total = category
+      .filter((facet) => chosen.size === 0 || chosen.has(facet.value))
+      .reduce((sum, facet) => sum + facet.count, 0)
+    summary = { total, facets: { category, tag: tagFacet(db, filters) } }
     if (memo.size >= MAX_SUMMARIES) memo.delete(memo.keys().next().value as string)
     memo.set(key, summary)
   }
