@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { createServer, Socket } from 'node:net'
+import { Socket } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { freePort } from '../scripts/tools.js'
 import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
 import { projectRoot } from '../src/paths.js'
@@ -19,15 +20,6 @@ beforeAll(() => {
   databasePath = seedDatabase(join(dir, 'resources.db'))
 })
 afterAll(() => cleanup())
-
-async function freePort(): Promise<number> {
-  const server = createServer()
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const { port } = server.address() as { port: number }
-  server.close()
-  return port
-}
 
 function startServer(env: Record<string, string>) {
   const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/server.ts')], {

@@ -17,7 +17,7 @@ export type ResourceFilters = {
 export type After = { key: string | number | null; position: number }
 
 export type ListParams = ResourceFilters & {
-  sort: Exclude<Sort, 'relevance'> | 'relevance'
+  sort: Sort
   limit: number
   offset: number
   after: After | null
@@ -269,7 +269,7 @@ export function listResources(db: Sqlite, params: ListParams): ResourcePage {
 
   const rowIds = rows.map((row) => row.row_id)
   const links = linksFor(db, rowIds)
-  const matches = ranked && params.match !== null ? matchesFor(db, params.match, rowIds) : null
+  const matches = params.match !== null ? matchesFor(db, params.match, rowIds) : null
   const data = rows.map((row) => {
     const resource = toResource(row, links)
     const match = matches?.get(row.row_id)
