@@ -1,3 +1,4 @@
+import compress from '@fastify/compress'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance } from 'fastify'
@@ -58,7 +59,13 @@ async function docs(app: FastifyInstance, options: { ui: boolean }) {
   )
 
   if (options.ui) {
-    await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } })
+    // The page's scripts and styles are streamed from disk, so the response cache
+    // (which compresses the API's own bodies) cannot compress them; @fastify/compress
+    // does, in this scope only, so API answers never pass through its hooks.
+    await app.register(async (ui) => {
+      await ui.register(compress, { encodings: ['br', 'gzip'], threshold: 1024 })
+      await ui.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } })
+    })
   }
 }
 
