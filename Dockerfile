@@ -18,12 +18,13 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 
-# ---- build: compile the TypeScript, then seed the database from the page -------------
+# ---- build: compile the TypeScript, bundle the server, seed the database from the page
 FROM deps AS build
 COPY tsconfig.json tsconfig.build.json ./
 COPY migrations ./migrations
 COPY seed ./seed
 COPY src ./src
+COPY scripts/bundle.ts ./scripts/
 # The seed reads seed/docker.markdown, seed/docker.categories.json and migrations/, and
 # writes the database the runtime image serves read-only.
 RUN npm run build \
@@ -69,7 +70,7 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=15s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/readyz',{signal:AbortSignal.timeout(2500)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # node itself as PID 1 (no npm or shell in between), so `docker stop`'s SIGTERM reaches
 # the server's graceful close.
-CMD ["node", "dist/src/server.js"]
+CMD ["node", "dist/server.mjs"]
 
 # Last, so a new version or source URL only changes metadata, not cached layers.
 ARG VERSION=1.0.0

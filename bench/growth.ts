@@ -60,7 +60,7 @@ export async function runGrowth(size: number, seconds: number): Promise<GrowthRe
     const port = await freePort()
     const server = startServer(
       'api (100k)',
-      ['node', 'dist/src/server.js'],
+      ['node', 'dist/server.mjs'],
       { DATABASE_PATH: databasePath, RESPONSE_CACHE_ENTRIES: '0', RATE_LIMIT_MAX: '0', LOG_LEVEL: 'info' },
       port,
     )

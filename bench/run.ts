@@ -81,7 +81,7 @@ async function main() {
 
     // 1. This API, to learn the scenarios' exact answers.
     const apiPort = await freePort()
-    const api = startServer('api', ['node', 'dist/src/server.js'], apiEnv, apiPort)
+    const api = startServer('api', ['node', 'dist/server.mjs'], apiEnv, apiPort)
     servers.push(api)
     await waitFor200(api, '/v1/resources')
     const all = JSON.parse((await get(apiPort, '/v1/resources?limit=100')).body.toString()) as {
@@ -169,7 +169,7 @@ async function main() {
     const uncached = UNCACHED
       ? startServer(
           'api, cache off',
-          ['node', 'dist/src/server.js'],
+          ['node', 'dist/server.mjs'],
           { ...apiEnv, RESPONSE_CACHE_ENTRIES: '0' },
           uncachedPort,
         )

@@ -25,7 +25,7 @@ export async function measureStartup(options: {
   const bareMs: number[] = []
   let apiIdleRssMb: number | null = null
   const starts: [string[], Record<string, string>, number[]][] = [
-    [['node', 'dist/src/server.js'], options.apiEnv, apiMs],
+    [['node', 'dist/server.mjs'], options.apiEnv, apiMs],
     [['node', 'bench/servers/ceiling.mjs', options.fixture], {}, bareMs],
   ]
   for (let run = 0; run < options.runs; run++) {

@@ -7,7 +7,7 @@ import { projectRoot } from '../../src/paths.js'
 // Shared by the stress phases: the built server and seed as child processes,
 // HTTP probes, and the server's memory as the kernel counts it.
 
-export const SERVER_JS = join(projectRoot, 'dist/src/server.js')
+export const SERVER_JS = join(projectRoot, 'dist/server.mjs')
 export const SEED_JS = join(projectRoot, 'dist/seed/seed.js')
 
 import { freePort } from '../tools.js'
@@ -23,7 +23,7 @@ export type Server = {
 }
 
 /**
- * Starts the production server (node dist/src/server.js) on loopback. Its JSON log
+ * Starts the production server (node dist/server.mjs) on loopback. Its JSON log
  * goes to logFile, as a log shipper would take it; stderr is kept for messages.
  */
 export async function startServer(

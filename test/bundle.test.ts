@@ -1,0 +1,100 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { bundleServer } from '../scripts/bundle.js'
+import { freePort } from '../scripts/tools.js'
+import { projectRoot } from '../src/paths.js'
+import { seedDatabase, tempDir } from './helpers/database.js'
+
+// Production runs the server as one bundled file (scripts/bundle.ts), not the
+// modules the other tests load. Bundling can break what works unbundled: a
+// dependency that finds files beside its own code, a native addon, require() in
+// an ES module. So the real bundle is built and started here and asked for the
+// API, the OpenAPI document and the docs page's assets.
+
+// Inside the project, as dist/ is: the bundle finds node_modules and package.json
+// by walking up from its own location.
+const outDir = join(projectRoot, 'node_modules', '.cache', `bundle-test-${process.pid}`)
+let server: ChildProcess
+let origin: string
+let cleanup: () => void
+
+beforeAll(async () => {
+  let dir: string
+  ;({ dir, cleanup } = tempDir())
+  const databasePath = seedDatabase(join(dir, 'resources.db'))
+  const outfile = join(outDir, 'server.mjs')
+  await bundleServer(outfile)
+  const port = await freePort()
+  origin = `http://127.0.0.1:${port}`
+  server = spawn(process.execPath, [outfile], {
+    env: {
+      ...process.env,
+      DATABASE_PATH: databasePath,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  })
+  for (let i = 0; i < 200; i++) {
+    if (server.exitCode !== null) throw new Error(`the bundled server exited with ${server.exitCode}`)
+    if (
+      await fetch(`${origin}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  throw new Error('the bundled server did not start')
+}, 60_000)
+
+afterAll(async () => {
+  if (server?.exitCode === null) {
+    server.kill('SIGKILL')
+    await once(server, 'exit')
+  }
+  rmSync(outDir, { recursive: true, force: true })
+  cleanup?.()
+})
+
+describe('the bundled production server', () => {
+  it('serves the API from the database', async () => {
+    const response = await fetch(`${origin}/v1/resources?category=general`)
+    expect(response.status).toBe(200)
+    const body = (await response.json()) as { meta: { total: number }; data: { category: string }[] }
+    expect(body.meta.total).toBe(13)
+    expect(new Set(body.data.map((resource) => resource.category))).toEqual(new Set(['general']))
+  })
+
+  it('serves the OpenAPI document and the docs page with its compressed assets', async () => {
+    const document = (await (await fetch(`${origin}/openapi.json`)).json()) as {
+      openapi: string
+      paths: object
+    }
+    expect(document.openapi).toBe('3.1.0')
+    expect(Object.keys(document.paths)).toContain('/v1/resources')
+    const page = await fetch(`${origin}/docs/`)
+    expect(page.status).toBe(200)
+    expect(await page.text()).toContain('swagger-ui-bundle.js')
+    const script = await fetch(`${origin}/docs/static/swagger-ui-bundle.js`, {
+      headers: { 'accept-encoding': 'br' },
+    })
+    expect(script.status).toBe(200)
+    expect(script.headers.get('content-encoding')).toBe('br')
+    expect((await script.arrayBuffer()).byteLength).toBeGreaterThan(100_000)
+  })
+
+  it('answers errors as problem+json and exits 0 on SIGTERM', async () => {
+    const response = await fetch(`${origin}/v1/resources?limit=1000`)
+    expect(response.status).toBe(400)
+    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/)
+    server.kill('SIGTERM')
+    const [code] = await once(server, 'exit')
+    expect(code).toBe(0)
+  })
+})
