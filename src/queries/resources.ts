@@ -1,5 +1,6 @@
 import type { Sqlite } from '../db/open.js'
-import { MARK_CLOSE, MARK_OPEN, markedToHtml } from './search-text.js'
+import { markMatches } from './highlights.js'
+import { markedToHtml } from './search-text.js'
 import { prepared } from './statements.js'
 
 export const SORTS = ['position', '-position', 'title', '-title', 'relevance'] as const
@@ -67,7 +68,6 @@ type ResourceRow = {
 // counts ten times one in the description.
 const BM25 = 'bm25(resources_fts, 10.0, 1.0, 4.0)'
 const FACET_TAG_LIMIT = 50
-const SNIPPET_WORDS = 24
 
 type Clause = { sql: string; params: unknown[] }
 
@@ -176,16 +176,6 @@ function linksFor(db: Sqlite, rowIds: number[]): Map<number, Resource['links']> 
   return links
 }
 
-function matchesFor(db: Sqlite, match: string, rowIds: number[]) {
-  const rows = prepared(
-    db,
-    `SELECT rowid AS rowId, highlight(resources_fts, 0, '${MARK_OPEN}', '${MARK_CLOSE}') AS title,
-       snippet(resources_fts, 1, '${MARK_OPEN}', '${MARK_CLOSE}', '…', ${SNIPPET_WORDS}) AS snippet
-     FROM resources_fts WHERE resources_fts MATCH ? AND rowid IN (SELECT value FROM json_each(?))`,
-  ).all(match, JSON.stringify(rowIds)) as { rowId: number; title: string; snippet: string }[]
-  return new Map(rows.map((row) => [row.rowId, row]))
-}
-
 function categoryFacet(db: Sqlite, filters: ResourceFilters): FacetCount[] {
   const clause = where(filterClauses(filters, 'category'))
   return prepared(
@@ -269,7 +259,7 @@ export function listResources(db: Sqlite, params: ListParams): ResourcePage {
 
   const rowIds = rows.map((row) => row.row_id)
   const links = linksFor(db, rowIds)
-  const matches = params.match !== null ? matchesFor(db, params.match, rowIds) : null
+  const matches = params.match !== null ? markMatches(db, params.match, rows) : null
   const data = rows.map((row) => {
     const resource = toResource(row, links)
     const match = matches?.get(row.row_id)
