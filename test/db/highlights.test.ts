@@ -1,14 +1,14 @@
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openReadOnly, type Sqlite } from '../../src/db/open.js'
-import { FTS_TOKENIZE, markMatches, type PageRow } from '../../src/queries/highlights.js'
+import { FTS_TOKENIZE, markInIndex, markInScratch, type PageRow } from '../../src/queries/highlights.js'
 import { MARK_CLOSE, MARK_OPEN, toMatchExpression } from '../../src/queries/search-text.js'
 import { seedDatabase, tempDir } from '../helpers/database.js'
 
-// Search results are marked up in a scratch FTS5 table holding only the page's
-// rows (src/queries/highlights.ts), not in the catalog's index. Both must give
-// the same marks for every row: checked here against highlight() and snippet()
-// run on resources_fts itself, for every resource each query matches.
+// Search results of a large catalog are marked up in a scratch FTS5 table holding
+// only the page's rows (src/queries/highlights.ts); a small catalog's on its own
+// index. Both ways must give the marks of highlight() and snippet() run on
+// resources_fts itself, for every resource each query matches.
 
 let db: Sqlite
 let cleanup: () => void
@@ -57,19 +57,25 @@ describe('marking matches in a scratch table', () => {
     if (!parsed.ok) throw new Error(parsed.message)
     const expected = fromCatalogIndex(parsed.match)
     expect(expected.length).toBeGreaterThan(0)
-    const marked = markMatches(db, parsed.match, expected)
-    expect(marked.size).toBe(expected.length)
-    for (const row of expected) {
-      expect(marked.get(row.row_id)).toEqual({ title: row.marked_title, snippet: row.marked_snippet })
+    for (const marked of [
+      markInScratch(db, parsed.match, expected),
+      markInIndex(db, parsed.match, expected),
+    ]) {
+      expect(marked.size).toBe(expected.length)
+      for (const row of expected) {
+        expect(marked.get(row.row_id)).toEqual({ title: row.marked_title, snippet: row.marked_snippet })
+      }
     }
     expect(
       expected.some((row) => row.marked_title.includes(MARK_OPEN) || row.marked_snippet.includes(MARK_OPEN)),
     ).toBe(true)
   })
 
-  it('leaves the scratch table empty, and marks nothing for no rows', () => {
-    expect(markMatches(db, '"docker"*', []).size).toBe(0)
-    const { n } = db.prepare('SELECT count(*) AS n FROM temp.page_fts').get() as { n: number }
-    expect(n).toBe(0)
+  it('leaves the scratch table empty after each page', () => {
+    const rows = fromCatalogIndex('"docker"*')
+    expect(markInScratch(db, '"docker"*', rows).size).toBe(rows.length)
+    const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n
+    expect(count('SELECT count(*) AS n FROM temp.page_rows')).toBe(0)
+    expect(count(`SELECT count(*) AS n FROM temp.page_fts WHERE page_fts MATCH '"docker"*'`)).toBe(0)
   })
 })
