@@ -96,9 +96,9 @@ function cleanup(): void {
 
 async function start(databasePath: string, env: Record<string, string> = {}): Promise<Server> {
   // Rate limiting would answer this load with 429s: it is measured in the tests.
-  // The server otherwise runs as in production, with V8's default heap settings.
-  // (An earlier run capped the heap at 96 MB to steady RSS; the growth it hid was
-  // pino's asynchronous log buffer, fixed in app.ts, and RSS is flat without it.)
+  // Otherwise the server runs as in production, with V8's default heap settings:
+  // its live heap is flat under this load, so RSS that keeps growing after the
+  // warm-up is a leak (as pino's asynchronous log buffer was; see app.ts).
   // STRESS_SERVER_NODE_OPTIONS passes V8 flags to the server for an experiment.
   const nodeOptions = process.env.STRESS_SERVER_NODE_OPTIONS ?? ''
   const server = await startServer(databasePath, join(work, 'server.log'), {

@@ -51,10 +51,13 @@ export function markInIndex(db: Sqlite, match: string, rows: PageRow[]): Map<num
 // tokenizer, in memory and private to the connection: the same marks, in well
 // under a millisecond. It indexes an ordinary temp table (external content), so
 // emptying it is FTS5's cheap 'delete-all', not a row-by-row delete.
-const ready = new WeakSet<Sqlite>()
+type Fill = (page: PageRow[]) => void
+const scratch = new WeakMap<Sqlite, Fill>()
 
-function scratchTables(db: Sqlite): void {
-  if (ready.has(db)) return
+/** Creates the scratch tables on first use; returns the transaction that fills them with a page. */
+function scratchTables(db: Sqlite): Fill {
+  let fill = scratch.get(db)
+  if (fill) return fill
   // Temporary tables live in memory: a read-only container has no writable /tmp.
   db.pragma('temp_store = MEMORY')
   db.exec(`
@@ -62,26 +65,25 @@ function scratchTables(db: Sqlite): void {
     CREATE VIRTUAL TABLE IF NOT EXISTS temp.page_fts USING fts5(
       title, description, tags_text, content='page_rows', tokenize='${FTS_TOKENIZE}'
     );`)
-  ready.add(db)
-}
-
-/** The same marks as markInIndex, from a scratch FTS5 table holding only the page's rows. */
-export function markInScratch(db: Sqlite, match: string, rows: PageRow[]): Map<number, Marked> {
-  scratchTables(db)
-  const fill = db.transaction((page: PageRow[]) => {
-    const row = prepared(
-      db,
-      'INSERT INTO temp.page_rows (rowid, title, description, tags_text) VALUES (?, ?, ?, ?)',
-    )
-    const index = prepared(
-      db,
-      'INSERT INTO temp.page_fts (rowid, title, description, tags_text) VALUES (?, ?, ?, ?)',
-    )
+  const row = db.prepare(
+    'INSERT INTO temp.page_rows (rowid, title, description, tags_text) VALUES (?, ?, ?, ?)',
+  )
+  const index = db.prepare(
+    'INSERT INTO temp.page_fts (rowid, title, description, tags_text) VALUES (?, ?, ?, ?)',
+  )
+  fill = db.transaction((page: PageRow[]) => {
     for (const { row_id, title, description, tags_text } of page) {
       row.run(row_id, title, description, tags_text)
       index.run(row_id, title, description, tags_text)
     }
   })
+  scratch.set(db, fill)
+  return fill
+}
+
+/** The same marks as markInIndex, from a scratch FTS5 table holding only the page's rows. */
+export function markInScratch(db: Sqlite, match: string, rows: PageRow[]): Map<number, Marked> {
+  const fill = scratchTables(db)
   try {
     fill(rows)
     const marked = prepared(
