@@ -30,8 +30,19 @@ function byRow(rows: ({ rowId: number } & Marked)[]): Map<number, Marked> {
  */
 export function markMatches(db: Sqlite, match: string, rows: PageRow[]): Map<number, Marked> {
   if (rows.length === 0) return new Map()
-  const large = getDatasetInfo(db).resources > SCRATCH_ABOVE
-  return large ? markInScratch(db, match, rows) : markInIndex(db, match, rows)
+  return isLargeCatalog(db) ? markInScratch(db, match, rows) : markInIndex(db, match, rows)
+}
+
+// The connection is read-only: its catalog's size is read once, not per search.
+const largeCatalogs = new WeakMap<Sqlite, boolean>()
+
+function isLargeCatalog(db: Sqlite): boolean {
+  let large = largeCatalogs.get(db)
+  if (large === undefined) {
+    large = getDatasetInfo(db).resources > SCRATCH_ABOVE
+    largeCatalogs.set(db, large)
+  }
+  return large
 }
 
 /** highlight() and snippet() on the catalog's own index. */
