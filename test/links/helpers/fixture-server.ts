@@ -169,7 +169,7 @@ export async function startFixture(
     count: number
   }
 
-  function route({ request, response, host, url, secure, count }: Context): void {
+  function route({ request, response, host, url, secure, count }: Context) {
     const path = url.pathname
     if (host === 'archive.test' && path === '/cdx/search/cdx') {
       const rows = fixture.archive.get(url.searchParams.get('url') ?? '') ?? []
@@ -334,10 +334,12 @@ export async function startFixture(
     servers.push(https)
     fixture.httpsPort = await listen(https, address)
   }
+  const portMap: Record<number, number> = { 80: fixture.httpPort }
+  if (fixture.httpsPort) portMap[443] = fixture.httpsPort
   fixture.transport = {
     lookup: fixtureLookup(address, fixture.lookups),
     ...(certificates ? { ca: certificates.ca } : {}),
-    portMap: { 80: fixture.httpPort, ...(fixture.httpsPort ? { 443: fixture.httpsPort } : {}) },
+    portMap,
   }
   return fixture
 }
