@@ -71,7 +71,13 @@ export async function getWithRetries(
   const host = hostKey(url)
   for (let attempt = 1; ; attempt++) {
     const outcome = await scheduler
-      .run(host, priority, () => client.get(url, { timeoutMs, bodyLimit }))
+      .run(host, priority, async () => {
+        const response = await client.get(url, { timeoutMs, bodyLimit })
+        // Before the host is released, so no other link of this host slips in meanwhile.
+        const wait = isRetryableStatus(response.status) ? parseRetryAfter(response.headers['retry-after']) : undefined
+        if (wait !== undefined && wait <= retry.maxRetryAfterMs) scheduler.deferHost(host, wait)
+        return response
+      })
       .catch((error: unknown) => toRequestFailure(error))
     // An interrupted run records nothing about the requests it cut off.
     context.signal?.throwIfAborted()
@@ -88,7 +94,6 @@ export async function getWithRetries(
         return { outcome, attempts: attempt, gaveUp }
       }
       if (!retriesLeft) return { outcome, attempts: attempt }
-      if (retryAfter !== undefined) scheduler.deferHost(host, retryAfter)
       delay = Math.max(backoffDelay(attempt, retry), retryAfter ?? 0)
     }
     await sleep(delay, undefined, { signal: context.signal })

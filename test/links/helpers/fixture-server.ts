@@ -15,8 +15,8 @@ import type { TestCertificates } from './certificates.js'
 
 // The web the link checker sees in tests: one HTTP and one HTTPS server on loopback
 // that answer for any name ending in .test (the Host header or SNI tells them
-// apart), with a path for every case of issue 8, and a fake Wayback CDX service on
-// archive.test. Every request is recorded with its headers and times, and the server
+// apart), with a path for every case of issue 8, and a fake Wayback CDX service at
+// /cdx/search/cdx. Every request is recorded with its headers and times, and the server
 // counts the requests it has in flight per host, so politeness is measured where a
 // real site would see it. Names that do not end in .test do not resolve.
 
@@ -171,7 +171,7 @@ export async function startFixture(
 
   function route({ request, response, host, url, secure, count }: Context) {
     const path = url.pathname
-    if (host === 'archive.test' && path === '/cdx/search/cdx') {
+    if (path === '/cdx/search/cdx') {
       const rows = fixture.archive.get(url.searchParams.get('url') ?? '') ?? []
       const body = rows.length > 0 ? [['timestamp', 'original'], ...rows] : []
       response.writeHead(200, { 'content-type': 'application/json' })
