@@ -74,7 +74,9 @@ export async function getWithRetries(
       .run(host, priority, async () => {
         const response = await client.get(url, { timeoutMs, bodyLimit })
         // Before the host is released, so no other link of this host slips in meanwhile.
-        const wait = isRetryableStatus(response.status) ? parseRetryAfter(response.headers['retry-after']) : undefined
+        const wait = isRetryableStatus(response.status)
+          ? parseRetryAfter(response.headers['retry-after'])
+          : undefined
         if (wait !== undefined && wait <= retry.maxRetryAfterMs) scheduler.deferHost(host, wait)
         return response
       })

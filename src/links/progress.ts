@@ -30,7 +30,7 @@ export function progressLine(result: Pick<LinkResult, 'done' | 'total' | 'entry'
 
 function detail(entry: LinkStatusEntry): string {
   if (entry.status === 'redirected' && entry.finalUrl) return ` -> ${entry.finalUrl}`
-  if (entry.error) return ` (${entry.error})`
+  if (entry.error) return ` - ${entry.error}`
   return ''
 }
 

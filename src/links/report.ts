@@ -61,10 +61,13 @@ export function summaryLines(input: ReportInput): string[] {
   return lines
 }
 
-/** Where a curator should look next: the final URL of a redirect, the archived copy of a dead link. */
+/** Where a curator should look next: the new address of a redirect, the archived copy of a dead link. */
 function suggestion(entry: LinkStatusEntry): string {
-  if (entry.status === 'redirected' && entry.finalUrl) return `moved to ${entry.finalUrl}`
-  if (entry.archiveUrl) return `archived: ${entry.archiveUrl}`
+  const first = entry.redirects[0]
+  if (entry.status === 'redirected' && entry.finalUrl && first) {
+    return `moved to ${entry.finalUrl} (${first.status}${entry.permanent ? ', permanent' : ''})`
+  }
+  if (entry.archiveUrl) return `archived copy: ${entry.archiveUrl}`
   return ''
 }
 
@@ -79,7 +82,6 @@ export function textReport(input: ReportInput): string {
     lines.push('', 'Needs a look:')
     for (const { target, entry } of needing) {
       const details = [
-        entry.httpStatus ?? '',
         entry.error ?? '',
         entry.suspectSoft404 ? 'looks like a soft 404' : '',
         suggestion(entry),
