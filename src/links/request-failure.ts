@@ -64,7 +64,36 @@ const DESCRIPTION: Record<FailureKind, string> = {
   other: 'request failed',
 }
 
-type ErrorLike = { code?: unknown; message?: unknown; cause?: unknown; hostname?: unknown }
+type ErrorLike = {
+  code?: unknown
+  message?: unknown
+  cause?: unknown
+  hostname?: unknown
+  host?: unknown
+  cert?: { subjectaltname?: unknown }
+}
+
+// Node's own wording changes between versions (24 adds advice to some): the common
+// certificate failures are described here, the others keep Node's first sentence.
+const TLS_DESCRIPTION: Record<string, string> = {
+  CERT_HAS_EXPIRED: 'certificate has expired',
+  CERT_NOT_YET_VALID: 'certificate is not yet valid',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed certificate',
+  SELF_SIGNED_CERT_IN_CHAIN: 'self-signed certificate in the chain',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'certificate from an unknown issuer',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'certificate from an unknown issuer',
+  CERT_REVOKED: 'certificate revoked',
+}
+
+function tlsDescription(code: string | undefined, error: ErrorLike | undefined, detail: string): string {
+  if (code && TLS_DESCRIPTION[code]) return TLS_DESCRIPTION[code]
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+    const names = error?.cert?.subjectaltname
+    const host = typeof error?.host === 'string' ? error.host : 'this host'
+    return `certificate is not for ${host}${typeof names === 'string' ? ` (it names ${names})` : ''}`
+  }
+  return detail.split(/[;\n]/)[0] ?? detail
+}
 
 /** The most specific error code in an error and its causes (undici wraps socket errors). */
 function codes(error: unknown): Array<{ code: string; error: ErrorLike }> {
@@ -98,7 +127,7 @@ export function toRequestFailure(error: unknown): RequestFailure {
     const host = typeof known?.error.hostname === 'string' ? `: ${known.error.hostname}` : ''
     message = `${DESCRIPTION.dns}${host}`
   } else if (kind === 'tls') {
-    message = `TLS: ${detail}`
+    message = `TLS: ${tlsDescription(code, known?.error, detail)}`
   } else if (kind === 'other' || kind === 'protocol') {
     message = `${DESCRIPTION[kind]}: ${detail}`
   } else {

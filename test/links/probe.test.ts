@@ -3,9 +3,9 @@ import { HostScheduler } from '../../src/links/host-scheduler.js'
 import { createHttpClient, type HttpClient } from '../../src/links/http-client.js'
 import { BODY_LIMIT, type ProbeContext, type ProbeResult, probeLink } from '../../src/links/probe.js'
 import { requestHeaders } from '../../src/links/user-agent.js'
-import { tempDir } from '../helpers/database.js'
 import { makeCertificates } from './helpers/certificates.js'
 import { BIG_BODY, type Fixture, startFixture } from './helpers/fixture-server.js'
+import { linksTempDir as tempDir } from './helpers/temp-dir.js'
 
 // Every case of issue 8 against the loopback fixture, with the checker's real HTTP
 // client. Only the waits are shortened (10 ms backoff, 0.5 s deadline); Retry-After is
@@ -233,7 +233,7 @@ describe('broken', () => {
     ['selfsigned.test', 'TLS: self-signed certificate (DEPTH_ZERO_SELF_SIGNED_CERT)'],
     [
       'wronghost.test',
-      "TLS: Hostname/IP does not match certificate's altnames: Host: wronghost.test. is not in the cert's altnames: DNS:other.test (ERR_TLS_CERT_ALTNAME_INVALID)",
+      'TLS: certificate is not for wronghost.test (it names DNS:other.test) (ERR_TLS_CERT_ALTNAME_INVALID)',
     ],
   ])('TLS failure on %s: broken, never retried', async (host, error) => {
     expect(await probe(`https://${host}/ok`)).toEqual({
