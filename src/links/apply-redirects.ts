@@ -33,7 +33,7 @@ export function planRewrites(entries: Iterable<LinkStatusEntry>): {
       continue
     }
     if (entry.suspectSoft404) {
-      skipped.push({ url: entry.url, reason: 'it looks like a soft 404 (check it by hand)' })
+      skipped.push({ url: entry.url, reason: 'it looks like a soft 404: check it by hand' })
       continue
     }
     const to = entry.redirects[leading - 1]?.url ?? entry.url

@@ -52,7 +52,7 @@ export function summaryLines(input: ReportInput): string[] {
   for (const status of LINK_STATUSES) {
     const note =
       status === 'redirected' && permanent > 0
-        ? `  (${permanent} permanent: --apply-redirects rewrites them)`
+        ? `  (${permanent} permanent: see --apply-redirects)`
         : status === 'unreachable' && counts.unreachable > 0
           ? '  (may pass by itself: see consecutiveFailures)'
           : ''

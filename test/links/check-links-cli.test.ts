@@ -90,7 +90,7 @@ describe('a run', () => {
       [
         `Checked 7 links on ${file} in T: 7 asked.`,
         '  ok             2',
-        '  redirected     2  (1 permanent: --apply-redirects rewrites them)',
+        '  redirected     2  (1 permanent: see --apply-redirects)',
         '  broken         1',
         '  blocked        1',
         '  unreachable    1  (may pass by itself: see consecutiveFailures)',
@@ -330,7 +330,7 @@ describe('--apply-redirects', () => {
         `    ${A}/slash -> ${A}/slash/`,
         `    id unchanged: ${resourceId(`${A}/slash`)}`,
         `Left as it is: ${A}/found-then-moved (its first hop is a temporary 302)`,
-        `Left as it is: ${A}/deep/article (it looks like a soft 404 (check it by hand))`,
+        `Left as it is: ${A}/deep/article (it looks like a soft 404: check it by hand)`,
         '',
       ].join('\n'),
     )
