@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { uncheckedEntry } from '../../src/ingest/link-status.js'
+import { parsePage } from '../../src/ingest/parse-page.js'
 import { planRewrites, rewritePage } from '../../src/links/apply-redirects.js'
 import { isTrivialHop, successStatus } from '../../src/links/classify.js'
 import { parseCheckArgs, parseDuration } from '../../src/links/cli-options.js'
+import { ProgressPrinter } from '../../src/links/progress.js'
 import { toRequestFailure } from '../../src/links/request-failure.js'
 import { backoffDelay, DEFAULT_RETRY_POLICY, parseRetryAfter } from '../../src/links/retry-policy.js'
 import { deepLinkEndedOnRoot, pageTitle, titleSaysNotFound } from '../../src/links/soft-404.js'
+import { collectTargets, pageUrls } from '../../src/links/targets.js'
 import { projectUrl, userAgent } from '../../src/links/user-agent.js'
 import { cdxQueryUrl } from '../../src/links/wayback.js'
 
@@ -216,5 +219,78 @@ describe('User-Agent', () => {
     expect(projectUrl({ repository: 'github:o/p' })).toBe('https://github.com/o/p')
     expect(projectUrl({ homepage: 'https://p.example/' })).toBe('https://p.example/')
     expect(projectUrl({ repository: 'file:../here' })).toBeUndefined()
+  })
+})
+
+describe('which links a run checks', () => {
+  const text = [
+    'title: T',
+    'slug: t',
+    '',
+    '## Things',
+    '* [One](https://one.example/) and its [source](https://github.com/one/one), see [Flask](/flask.html).',
+    '* [Two](https://two.example/) mentions [One](https://one.example/).',
+    '',
+  ].join('\n')
+  const pages = [parsePage(text, { file: 't.markdown' })]
+
+  it("each resource's own URL; --all-links adds every other http(s) link of its item, once", () => {
+    expect(collectTargets(pages, { allLinks: false }).map((t) => [t.url, t.line, t.primary])).toEqual([
+      ['https://one.example/', 5, true],
+      ['https://two.example/', 6, true],
+    ])
+    expect(collectTargets(pages, { allLinks: true }).map((t) => [t.url, t.title, t.primary])).toEqual([
+      ['https://one.example/', 'One', true],
+      ['https://two.example/', 'Two', true],
+      ['https://github.com/one/one', 'source', false],
+      ['https://www.fullstackpython.com/flask.html', 'Flask', false],
+    ])
+  })
+
+  it('the status file keeps entries for every link still on the page, checked this run or not', () => {
+    expect([...pageUrls(pages)].sort()).toEqual([
+      'https://github.com/one/one',
+      'https://one.example/',
+      'https://two.example/',
+      'https://www.fullstackpython.com/flask.html',
+    ])
+  })
+})
+
+describe('progress output', () => {
+  const entry = {
+    ...uncheckedEntry('https://a.example/x'),
+    status: 'broken' as const,
+    httpStatus: 404,
+    error: 'HTTP 404 Not Found',
+  }
+  const result = {
+    done: 3,
+    total: 12,
+    target: { url: entry.url, page: 'p', line: 1, title: 't', resourceId: 'r', primary: true },
+    entry,
+  }
+
+  it('plain lines when not on a terminal', () => {
+    let out = ''
+    const printer = new ProgressPrinter({ write: (text: string) => (out += text) })
+    printer.start(12)
+    printer.result(result)
+    printer.finish()
+    expect(out).toBe('[ 3/12] 404 broken      https://a.example/x - HTTP 404 Not Found\n')
+  })
+
+  it('on a terminal: the line coloured by status, then a progress bar that is cleared at the end', () => {
+    let out = ''
+    const printer = new ProgressPrinter({ isTTY: true, write: (text: string) => (out += text) })
+    printer.start(12)
+    printer.result(result)
+    printer.finish()
+    expect(out).toBe(
+      '\r\x1b[2K[........................] 0/12 checked' +
+        '\r\x1b[2K\x1b[31m[ 3/12] 404 broken      https://a.example/x - HTTP 404 Not Found\x1b[0m\n' +
+        '\r\x1b[2K[######..................] 3/12 checked' +
+        '\r\x1b[2K',
+    )
   })
 })
