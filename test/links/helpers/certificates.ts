@@ -26,23 +26,36 @@ function openssl(dir: string, args: string[]): void {
   execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] })
 }
 
-export function makeCertificates(dir: string): TestCertificates {
+function read(dir: string, name: string): KeyPair {
+  return {
+    key: readFileSync(join(dir, `${name}.key`), 'utf8'),
+    cert: readFileSync(join(dir, `${name}.crt`), 'utf8'),
+  }
+}
+
+function selfSigned(dir: string, name: string, subject: string, extensions: string[]): KeyPair {
+  const addext = extensions.flatMap((extension) => ['-addext', extension])
   openssl(dir, [
     'req',
     '-x509',
     '-new',
     ...EC,
     '-keyout',
-    'ca.key',
+    `${name}.key`,
     '-out',
-    'ca.crt',
+    `${name}.crt`,
     '-days',
     '2',
     '-subj',
-    '/CN=Link checker test CA',
-    '-addext',
+    subject,
+    ...addext,
+  ])
+  return read(dir, name)
+}
+
+export function makeCertificates(dir: string): TestCertificates {
+  const ca = selfSigned(dir, 'ca', '/CN=Link checker test CA', [
     'basicConstraints=critical,CA:TRUE',
-    '-addext',
     'keyUsage=critical,keyCertSign,cRLSign',
   ])
   writeFileSync(join(dir, 'index.txt'), '')
@@ -100,10 +113,7 @@ export function makeCertificates(dir: string): TestCertificates {
       name,
       ...dates,
     ])
-    return {
-      key: readFileSync(join(dir, `${name}.key`), 'utf8'),
-      cert: readFileSync(join(dir, `${name}.crt`), 'utf8'),
-    }
+    return read(dir, name)
   }
   const valid = signed('valid', 'secure.test', ['-days', '2'])
   const expired = signed('expired', 'expired.test', [
@@ -113,30 +123,12 @@ export function makeCertificates(dir: string): TestCertificates {
     '20200102000000Z',
   ])
   const wrongHost = signed('wronghost', 'other.test', ['-days', '2'])
-  openssl(dir, [
-    'req',
-    '-x509',
-    '-new',
-    ...EC,
-    '-keyout',
-    'self.key',
-    '-out',
-    'self.crt',
-    '-days',
-    '2',
-    '-subj',
-    '/CN=selfsigned.test',
-    '-addext',
-    'subjectAltName=DNS:selfsigned.test',
-  ])
+  const self = selfSigned(dir, 'self', '/CN=selfsigned.test', ['subjectAltName=DNS:selfsigned.test'])
   return {
-    ca: readFileSync(join(dir, 'ca.crt'), 'utf8'),
+    ca: ca.cert,
     valid,
     expired,
     wrongHost,
-    selfSigned: {
-      key: readFileSync(join(dir, 'self.key'), 'utf8'),
-      cert: readFileSync(join(dir, 'self.crt'), 'utf8'),
-    },
+    selfSigned: self,
   }
 }
