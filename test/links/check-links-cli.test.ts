@@ -70,10 +70,14 @@ function check(file: string, out: string, ...args: string[]) {
 async function inProcess(args: string[], env: Record<string, string> = {}) {
   let stdout = ''
   let stderr = ''
-  const code = await runCheckLinks(args, env, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-  })
+  const code = await runCheckLinks(
+    args,
+    { WAYBACK_URL: 'http://127.0.0.1:9', ...env },
+    {
+      stdout: { write: (text: string) => (stdout += text) },
+      stderr: { write: (text: string) => (stderr += text) },
+    },
+  )
   return { code, stdout, stderr }
 }
 

@@ -10,7 +10,9 @@ export type RunningCli = { child: ChildProcess; stderr: () => string; done: Prom
 export function startCli(script: string, args: string[], env: Record<string, string> = {}): RunningCli {
   const child = spawn(process.execPath, ['--import', 'tsx', `${projectRoot}/${script}`, ...args], {
     cwd: projectRoot,
-    env: { ...process.env, WAYBACK_URL: '', ...env },
+    // Nothing listens on port 9 of loopback: a test that forgot its own archive gets a
+    // refused connection, never the real Wayback Machine.
+    env: { ...process.env, WAYBACK_URL: 'http://127.0.0.1:9', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let stdout = ''
