@@ -52,7 +52,7 @@ export async function runGrowth(size: number, seconds: number): Promise<GrowthRe
       .get(depth - 1) as { position: number }
     db.close()
     const fingerprint = queryFingerprint(
-      { categories: ['general'], tags: [], hosts: [], match: null },
+      { categories: ['general'], tags: [], hosts: [], linkStatuses: [], match: null },
       'position',
     )
     const cursor = encodeCursor(fingerprint, 'position', { key: null, position: before.position }, depth)

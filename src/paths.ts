@@ -17,6 +17,8 @@ function findProjectRoot(start: string): string {
 export const projectRoot = findProjectRoot(dirname(fileURLToPath(import.meta.url)))
 export const migrationsFolder = join(projectRoot, 'migrations')
 export const defaultSeedPage = join(projectRoot, 'seed', 'docker.markdown')
+/** Written by npm run check-links; the seed reads it when it is there. */
+export const defaultLinkStatusFile = join(projectRoot, 'seed', 'link-status.json')
 export const defaultDatabasePath = join(projectRoot, 'data', 'resources.db')
 
 export const packageInfo = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as {

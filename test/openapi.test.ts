@@ -39,6 +39,7 @@ describe('openapi.yaml', () => {
       '/v1/categories',
       '/v1/categories/{slug}',
       '/v1/categories/{slug}/resources',
+      '/v1/links',
       '/v1/resources',
       '/v1/resources/{id}',
       '/v1/tags',

@@ -14,6 +14,7 @@ import Database from 'better-sqlite3'
 import { drizzle } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
 import type { Dataset } from '../ingest/assemble-dataset.js'
+import { uncheckedEntry } from '../ingest/link-status.js'
 import { migrationsFolder } from '../paths.js'
 import * as schema from './schema.js'
 
@@ -69,20 +70,31 @@ function writeDataset(file: string, dataset: Dataset, sourceHash: string, seeded
     db.transaction((tx) => {
       for (const rows of chunks(dataset.categories)) tx.insert(schema.categories).values(rows).run()
       for (const rows of chunks(dataset.tags)) tx.insert(schema.tags).values(rows).run()
-      const resourceRows = dataset.resources.map((resource, index) => ({
-        rowId: index + 1,
-        id: resource.id,
-        title: resource.title,
-        url: resource.url,
-        description: resource.description,
-        category: resource.category,
-        host: resource.host,
-        position: resource.position,
-        tagsText: resource.tags.join(' '),
-        sourcePage: resource.source.page,
-        sourceSection: resource.source.section,
-        sourceLine: resource.source.line,
-      }))
+      const resourceRows = dataset.resources.map((resource, index) => {
+        const link = dataset.linkStatus?.get(resource.url) ?? uncheckedEntry(resource.url)
+        return {
+          rowId: index + 1,
+          id: resource.id,
+          title: resource.title,
+          url: resource.url,
+          description: resource.description,
+          category: resource.category,
+          host: resource.host,
+          position: resource.position,
+          tagsText: resource.tags.join(' '),
+          sourcePage: resource.source.page,
+          sourceSection: resource.source.section,
+          sourceLine: resource.source.line,
+          linkStatus: link.status,
+          linkHttpStatus: link.httpStatus,
+          linkFinalUrl: link.finalUrl,
+          linkPermanent: link.permanent,
+          linkSuspectSoft404: link.suspectSoft404,
+          linkArchiveUrl: link.archiveUrl,
+          linkCheckedAt: link.checkedAt,
+          linkConsecutiveFailures: link.consecutiveFailures,
+        }
+      })
       for (const rows of chunks(resourceRows)) tx.insert(schema.resources).values(rows).run()
       const linkRows = dataset.resources.flatMap((resource, index) =>
         resource.links.map((link, position) => ({

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm'
 import { check, index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core'
+import { LINK_STATUSES } from '../ingest/link-status.js'
 
 // The one source of the database's shape: drizzle-kit generates migrations/ from
 // this file. The FTS5 index over resources has no drizzle equivalent; it lives in a
@@ -33,9 +34,29 @@ export const resources = sqliteTable(
     sourcePage: text('source_page').notNull(),
     sourceSection: text('source_section'),
     sourceLine: integer('source_line').notNull(),
+    // The health of url, from the link-status file (src/ingest/link-status.ts).
+    // Columns of resources rather than a table of their own: every answer carries
+    // them and the link filter and facet read them, with no join. Added with
+    // defaults (an unchecked link), which SQLite adds in place: a CHECK here would
+    // make drizzle-kit rebuild the table and drop the full-text triggers of
+    // 0001_resources_fts. The seed validates every status before it writes one.
+    linkStatus: text('link_status', { enum: LINK_STATUSES }).notNull().default('unchecked'),
+    linkHttpStatus: integer('link_http_status'),
+    linkFinalUrl: text('link_final_url'),
+    linkPermanent: integer('link_permanent', { mode: 'boolean' }).notNull().default(false),
+    linkSuspectSoft404: integer('link_suspect_soft_404', { mode: 'boolean' }).notNull().default(false),
+    linkArchiveUrl: text('link_archive_url'),
+    linkCheckedAt: text('link_checked_at'),
+    linkConsecutiveFailures: integer('link_consecutive_failures').notNull().default(0),
   },
   (table) => [
     index('resources_category_position').on(table.category, table.position),
+    // ?link= in page order, and /v1/links (every status but ok, in page order).
+    index('resources_link_status_position').on(table.linkStatus, table.position),
+    // Covers the one pass that counts the category and link facets together.
+    index('resources_category_link_status').on(table.category, table.linkStatus),
+    // The oldest and newest check: min() and max() read the ends of the index.
+    index('resources_link_checked_at').on(table.linkCheckedAt),
     index('resources_host_position').on(table.host, table.position),
     index('resources_title_position').on(sql`${table.title} COLLATE NOCASE`, table.position),
     check('resources_position_positive', sql`${table.position} > 0`),

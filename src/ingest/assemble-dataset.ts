@@ -1,3 +1,4 @@
+import type { LinkStatusEntry } from './link-status.js'
 import type { CategoryRecord, ParsedPage, Problem, ResourceRecord, TagRecord } from './record.js'
 
 export type TagWithCount = TagRecord & { count: number }
@@ -9,6 +10,8 @@ export type Dataset = {
   tags: TagWithCount[]
   problems: Problem[]
   warnings: string[]
+  /** The health of each resource's url, keyed by that url; a resource without one is unchecked. */
+  linkStatus?: ReadonlyMap<string, LinkStatusEntry>
 }
 
 /**

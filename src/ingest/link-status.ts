@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { z } from 'zod'
+import { arrayElementLines, syntaxErrorLine } from './json-lines.js'
 import { HttpUrlSchema } from './record.js'
 
 // The link-health data file (seed/link-status.json): written by `npm run
@@ -55,14 +56,16 @@ export function uncheckedEntry(url: string): LinkStatusEntry {
   }
 }
 
-/** A link-status file that cannot be used: names the file and what is wrong with it. */
+/** A link-status file that cannot be used: names the file, the line when known, and what is wrong. */
 export class LinkStatusFileError extends Error {
   readonly file: string
+  readonly line: number | undefined
 
-  constructor(file: string, reason: string) {
-    super(`${file}: invalid link status file: ${reason}`)
+  constructor(file: string, reason: string, line?: number) {
+    super(`${file}${line === undefined ? '' : `:${line}`}: invalid link status file: ${reason}`)
     this.name = 'LinkStatusFileError'
     this.file = file
+    this.line = line
   }
 }
 
@@ -83,8 +86,13 @@ export function readLinkStatusFile(file: string): LinkStatusEntry[] | undefined 
   try {
     json = JSON.parse(text)
   } catch (error) {
-    throw new LinkStatusFileError(file, `not JSON: ${(error as Error).message}`)
+    throw new LinkStatusFileError(
+      file,
+      `not JSON: ${(error as Error).message}`,
+      syntaxErrorLine(text, error as Error),
+    )
   }
+  const lineOf = (index: number) => arrayElementLines(text)[index]
   const result = LinkStatusFileSchema.safeParse(json)
   if (!result.success) {
     const issue = result.error.issues[0]
@@ -94,13 +102,23 @@ export function readLinkStatusFile(file: string): LinkStatusEntry[] | undefined 
       typeof index === 'number'
         ? `entry ${index + 1}${typeof entry?.url === 'string' ? ` (${entry.url})` : ''}${field.length ? `: ${field.join('.')}` : ''}`
         : 'the file must be a JSON array of entries'
-    throw new LinkStatusFileError(file, `${where}: ${issue?.message ?? 'invalid'}`)
+    throw new LinkStatusFileError(
+      file,
+      `${where}: ${issue?.message ?? 'invalid'}`,
+      typeof index === 'number' ? lineOf(index) : 1,
+    )
   }
-  const seen = new Set<string>()
+  const seen = new Map<string, number>()
   for (const [index, entry] of result.data.entries()) {
-    if (seen.has(entry.url))
-      throw new LinkStatusFileError(file, `entry ${index + 1}: ${entry.url} is listed twice`)
-    seen.add(entry.url)
+    const first = seen.get(entry.url)
+    if (first !== undefined) {
+      throw new LinkStatusFileError(
+        file,
+        `entry ${index + 1}: ${entry.url} is listed twice (first as entry ${first + 1}, line ${lineOf(first)})`,
+        lineOf(index),
+      )
+    }
+    seen.set(entry.url, index)
   }
   return result.data
 }

@@ -45,6 +45,7 @@ async function docs(app: FastifyInstance, options: { ui: boolean }) {
         { name: 'resources', description: 'Learning resources: list, filter, search, fetch one' },
         { name: 'categories', description: 'The sections of the page' },
         { name: 'tags', description: 'Technologies the resources cover' },
+        { name: 'links', description: 'Link health: which resources still answer, as last checked' },
         { name: 'meta', description: 'About the API and its dataset' },
         { name: 'health', description: 'Liveness and readiness for operators' },
       ],

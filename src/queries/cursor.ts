@@ -22,6 +22,7 @@ export function queryFingerprint(filters: ResourceFilters, sort: Sort): string {
     [...filters.categories].sort(),
     [...filters.tags].sort(),
     [...filters.hosts].sort(),
+    [...filters.linkStatuses].sort(),
     filters.match,
     sort,
   ])

@@ -1,5 +1,8 @@
 import type { Sqlite } from '../db/open.js'
+import { LINK_STATUSES, type LinkStatus } from '../ingest/link-status.js'
+import { listCategories } from './categories.js'
 import { markMatches } from './highlights.js'
+import { LINK_STATUS_NAMES, type LinkColumns, type LinkHealth, toLinkHealth } from './links.js'
 import { markedToHtml } from './search-text.js'
 import { prepared } from './statements.js'
 
@@ -10,6 +13,7 @@ export type ResourceFilters = {
   categories: string[]
   tags: string[]
   hosts: string[]
+  linkStatuses: LinkStatus[]
   /** An FTS5 MATCH expression built by toMatchExpression, never raw user text. */
   match: string | null
 }
@@ -35,6 +39,7 @@ export type Resource = {
   links: { title: string; url: string }[]
   position: number
   source: { page: string; section: string | null; line: number }
+  link: LinkHealth
   match?: { score: number; title: string; snippet: string }
 }
 
@@ -45,10 +50,10 @@ export type ResourcePage = {
   total: number
   /** Sort key of each returned row, for building the next cursor. */
   lastKey: After | null
-  facets: { category: FacetCount[]; tag: FacetCount[] }
+  facets: { category: FacetCount[]; tag: FacetCount[]; link: FacetCount[] }
 }
 
-type ResourceRow = {
+type ResourceRow = LinkColumns & {
   row_id: number
   id: string
   title: string
@@ -71,15 +76,18 @@ const FACET_TAG_LIMIT = 50
 
 type Clause = { sql: string; params: unknown[] }
 
-function filterClauses(filters: ResourceFilters, except?: 'category' | 'tag' | 'match'): Clause[] {
+type Filter = 'category' | 'tag' | 'link' | 'match'
+
+/** The WHERE clauses of the filters, leaving out those named in except (a facet's own). */
+function filterClauses(filters: ResourceFilters, ...except: Filter[]): Clause[] {
   const clauses: Clause[] = []
-  if (filters.categories.length > 0 && except !== 'category') {
+  if (filters.categories.length > 0 && !except.includes('category')) {
     clauses.push({
       sql: 'r.category IN (SELECT value FROM json_each(?))',
       params: [JSON.stringify(filters.categories)],
     })
   }
-  if (filters.tags.length > 0 && except !== 'tag') {
+  if (filters.tags.length > 0 && !except.includes('tag')) {
     clauses.push({
       sql: 'r.row_id IN (SELECT resource_row_id FROM resource_tags WHERE tag IN (SELECT value FROM json_each(?)))',
       params: [JSON.stringify(filters.tags)],
@@ -91,7 +99,13 @@ function filterClauses(filters: ResourceFilters, except?: 'category' | 'tag' | '
       params: [JSON.stringify(filters.hosts)],
     })
   }
-  if (filters.match !== null && except !== 'match') {
+  if (filters.linkStatuses.length > 0 && !except.includes('link')) {
+    clauses.push({
+      sql: 'r.link_status IN (SELECT value FROM json_each(?))',
+      params: [JSON.stringify(filters.linkStatuses)],
+    })
+  }
+  if (filters.match !== null && !except.includes('match')) {
     clauses.push({
       sql: 'r.row_id IN (SELECT rowid FROM resources_fts WHERE resources_fts MATCH ?)',
       params: [filters.match],
@@ -158,6 +172,7 @@ function toResource(row: ResourceRow, links: Map<number, Resource['links']>): Re
     links: links.get(row.row_id) ?? [],
     position: row.position,
     source: { page: row.source_page, section: row.source_section, line: row.source_line },
+    link: toLinkHealth(row),
   }
 }
 
@@ -176,14 +191,49 @@ function linksFor(db: Sqlite, rowIds: number[]): Map<number, Resource['links']> 
   return links
 }
 
-function categoryFacet(db: Sqlite, filters: ResourceFilters): FacetCount[] {
-  const clause = where(filterClauses(filters, 'category'))
-  return prepared(
+/**
+ * The category and link facets and the total, from one pass. Every resource has
+ * exactly one category and one link status, so counting the rows of every other
+ * filter by both gives a table whose sums are each: the category facet sums the
+ * chosen statuses' cells, the link facet the chosen categories', the total the
+ * cells chosen by both. Over resources_category_link_status this reads no more
+ * than the category facet alone did.
+ */
+function categoryAndLinkFacets(
+  db: Sqlite,
+  filters: ResourceFilters,
+): { category: FacetCount[]; link: FacetCount[]; total: number } {
+  const clause = where(filterClauses(filters, 'category', 'link'))
+  const cells = prepared(
     db,
-    `SELECT c.slug AS value, c.name AS name, count(*) AS count
-     FROM resources r JOIN categories c ON c.slug = r.category ${clause.sql}
-     GROUP BY c.slug ORDER BY c.position`,
-  ).all(...clause.params) as FacetCount[]
+    `SELECT r.category AS category, r.link_status AS status, count(*) AS count
+     FROM resources r ${clause.sql} GROUP BY r.category, r.link_status`,
+  ).all(...clause.params) as { category: string; status: LinkStatus; count: number }[]
+  const chosenCategories = new Set(filters.categories)
+  const chosenStatuses = new Set(filters.linkStatuses)
+  const byCategory = new Map<string, number>()
+  const byStatus = new Map<LinkStatus, number>()
+  let total = 0
+  for (const { category, status, count } of cells) {
+    const categoryChosen = chosenCategories.size === 0 || chosenCategories.has(category)
+    const statusChosen = chosenStatuses.size === 0 || chosenStatuses.has(status)
+    if (statusChosen) byCategory.set(category, (byCategory.get(category) ?? 0) + count)
+    if (categoryChosen) byStatus.set(status, (byStatus.get(status) ?? 0) + count)
+    if (categoryChosen && statusChosen) total += count
+  }
+  return {
+    category: listCategories(db).flatMap(({ slug, name }) => {
+      const count = byCategory.get(slug) ?? 0
+      return count > 0 ? [{ value: slug, name, count }] : []
+    }),
+    // Always the six statuses, in their fixed order, zeros included: a closed set a UI lays out once.
+    link: LINK_STATUSES.map((status) => ({
+      value: status,
+      name: LINK_STATUS_NAMES[status],
+      count: byStatus.get(status) ?? 0,
+    })),
+    total,
+  }
 }
 
 function tagFacet(db: Sqlite, filters: ResourceFilters): FacetCount[] {
@@ -211,18 +261,18 @@ function summarize(db: Sqlite, filters: ResourceFilters): Summary {
     memo = new Map()
     summaries.set(db, memo)
   }
-  const key = JSON.stringify([filters.categories, filters.tags, filters.hosts, filters.match])
+  const key = JSON.stringify([
+    filters.categories,
+    filters.tags,
+    filters.hosts,
+    filters.linkStatuses,
+    filters.match,
+  ])
   let summary = memo.get(key)
   if (!summary) {
-    // Every resource has exactly one category, and the category facet counts
-    // every other filter, so the total is the sum of the chosen categories'
-    // counts (all of them when none is chosen): one pass over a search, not two.
-    const category = categoryFacet(db, filters)
-    const chosen = new Set(filters.categories)
-    const total = category
-      .filter((facet) => chosen.size === 0 || chosen.has(facet.value))
-      .reduce((sum, facet) => sum + facet.count, 0)
-    summary = { total, facets: { category, tag: tagFacet(db, filters) } }
+    // The total comes out of the facets' pass: one pass over a search, not two.
+    const { category, link, total } = categoryAndLinkFacets(db, filters)
+    summary = { total, facets: { category, tag: tagFacet(db, filters), link } }
     if (memo.size >= MAX_SUMMARIES) memo.delete(memo.keys().next().value as string)
     memo.set(key, summary)
   }

@@ -28,6 +28,7 @@ const meta: FastifyPluginAsyncZod = async (app) => {
         categories: '/v1/categories',
         categoryResources: '/v1/categories/{slug}/resources',
         tags: '/v1/tags',
+        links: '/v1/links',
         docs: '/docs',
         openapi: '/openapi.json',
       },

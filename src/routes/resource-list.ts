@@ -14,6 +14,7 @@ import { toMatchExpression } from '../queries/search-text.js'
 import { findTag, listTags } from '../queries/tags.js'
 import type { Problem } from '../schemas/problem.js'
 import { DEFAULT_LIMIT, type ResourceListQuery } from '../schemas/resources.js'
+import { resolveLinkStatuses } from './link-status-param.js'
 
 type ParamError = NonNullable<Problem['errors']>[number]
 
@@ -44,6 +45,7 @@ function resolveFilters(db: Sqlite, query: ResourceListQuery, errors: ParamError
       errors.push({ param: 'tag', message: `unknown tag "${value}"; see /v1/tags for all tags`, allowed })
     }
   }
+  const linkStatuses = resolveLinkStatuses(query.link, 'link', errors)
   let match: string | null = null
   if (query.q !== undefined && query.q.trim() !== '') {
     const search = toMatchExpression(query.q)
@@ -54,11 +56,16 @@ function resolveFilters(db: Sqlite, query: ResourceListQuery, errors: ParamError
     categories: [...new Set(categories)],
     tags: [...new Set(tags)],
     hosts: [...new Set((query.host ?? []).map(normalizeHost))],
+    linkStatuses,
     match,
   }
 }
 
-function withParams(path: string, search: URLSearchParams, changes: Record<string, string | null>): string {
+export function withParams(
+  path: string,
+  search: URLSearchParams,
+  changes: Record<string, string | null>,
+): string {
   const next = new URLSearchParams(search)
   for (const [key, value] of Object.entries(changes)) {
     if (value === null) next.delete(key)
@@ -66,6 +73,16 @@ function withParams(path: string, search: URLSearchParams, changes: Record<strin
   }
   const text = next.toString()
   return text ? `${path}?${text}` : path
+}
+
+type PageLinks = { self: string; first: string; last: string; next: string | null; prev: string | null }
+
+/** The page links as an RFC 8288 Link header. */
+export function linkHeader(links: PageLinks): string {
+  return (['next', 'prev', 'first', 'last'] as const)
+    .filter((rel) => links[rel] !== null)
+    .map((rel) => `<${links[rel]}>; rel="${rel}"`)
+    .join(', ')
 }
 
 /**
@@ -123,11 +140,7 @@ export function answerResourceList(
           })
         : null,
   }
-  const linkHeader = (['next', 'prev', 'first', 'last'] as const)
-    .filter((rel) => links[rel] !== null)
-    .map((rel) => `<${links[rel]}>; rel="${rel}"`)
-    .join(', ')
-  reply.header('link', linkHeader)
+  reply.header('link', linkHeader(links))
   reply.header('x-total-count', String(page.total))
   return {
     data: page.data,

@@ -1,6 +1,8 @@
 import { z } from 'zod'
+import { LINK_STATUSES } from '../ingest/link-status.js'
 import { ResourceRecordSchema } from '../ingest/record.js'
 import { SORTS } from '../queries/resources.js'
+import { LinkHealthSchema } from './links.js'
 import { integerParam, listParam, textParam } from './params.js'
 
 export const MAX_LIMIT = 100
@@ -20,6 +22,7 @@ export const ResourceSchema = ResourceRecordSchema.extend({
   tags: z.array(z.string()).describe('Tag slugs, sorted'),
   host: z.string().describe('Host name of url, without www.'),
   position: z.number().int().describe('1-based order on the page: the curated order'),
+  link: LinkHealthSchema,
   match: MatchSchema.optional().describe('Present on search results (q)'),
 }).meta({ id: 'Resource', description: 'One learning resource from the page' })
 
@@ -52,6 +55,9 @@ export const ResourceListSchema = z
         .object({
           category: z.array(FacetCountSchema),
           tag: z.array(FacetCountSchema).describe(`The most frequent tags, at most 50`),
+          link: z
+            .array(FacetCountSchema)
+            .describe('Resources by link status: always the six statuses, in a fixed order, zeros included'),
         })
         .describe('Counts over the resources that match every other filter'),
     }),
@@ -62,6 +68,11 @@ export const ResourceListSchema = z
 const listFilters = {
   tag: listParam(1000).optional().describe('Tag slugs or names, comma-separated: resources with any of them'),
   host: listParam(1000).optional().describe('Host names (www. ignored), comma-separated'),
+  link: listParam(200)
+    .optional()
+    .describe(
+      `Link statuses (${LINK_STATUSES.join(', ')}), comma-separated: resources whose link has any of them`,
+    ),
   q: textParam(MAX_QUERY_LENGTH)
     .optional()
     .describe(

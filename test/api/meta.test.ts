@@ -15,7 +15,13 @@ describe('the API index', () => {
     expect(response.body).toMatchObject({
       name: 'docker-resources-api',
       dataset: { sourceHash: 'test', resources: 33, categories: 4 },
-      links: { resources: '/v1/resources', categories: '/v1/categories', tags: '/v1/tags', docs: '/docs' },
+      links: {
+        resources: '/v1/resources',
+        categories: '/v1/categories',
+        tags: '/v1/tags',
+        links: '/v1/links',
+        docs: '/docs',
+      },
     })
     expect(new Date(response.body.dataset.seededAt).toString()).not.toBe('Invalid Date')
   })

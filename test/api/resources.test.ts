@@ -11,6 +11,17 @@ afterAll(async () => {
   await t.close()
 })
 
+const UNCHECKED = {
+  status: 'unchecked',
+  httpStatus: null,
+  finalUrl: null,
+  permanent: false,
+  suspectSoft404: false,
+  archiveUrl: null,
+  checkedAt: null,
+  consecutiveFailures: 0,
+}
+
 type Resource = {
   id: string
   title: string
@@ -41,7 +52,8 @@ describe('GET /v1/resources', () => {
     const parsed = readPage(defaultSeedPage).resources
     const body = await list('?limit=100')
     expect(body.meta.total).toBe(33)
-    expect(body.data).toEqual(parsed)
+    // Seeded without a link-status file: every link is unchecked.
+    expect(body.data).toEqual(parsed.map((resource) => ({ ...resource, link: UNCHECKED })))
     expect(body.data.map((resource) => resource.position)).toEqual(parsed.map((_, index) => index + 1))
   })
 
@@ -327,13 +339,15 @@ describe('GET /v1/resources', () => {
       instance: '/v1/resources',
     })
     expect(response.body.detail).toBe(
-      'categroy: unknown parameter; allowed: category, tag, host, q, sort, limit, offset, cursor',
+      'categroy: unknown parameter; allowed: category, tag, host, link, q, sort, limit, offset, cursor',
     )
     expect(response.body.errors).toEqual([
       {
         param: 'categroy',
-        message: expect.stringContaining('allowed: category, tag, host, q, sort, limit, offset, cursor'),
-        allowed: ['category', 'tag', 'host', 'q', 'sort', 'limit', 'offset', 'cursor'],
+        message: expect.stringContaining(
+          'allowed: category, tag, host, link, q, sort, limit, offset, cursor',
+        ),
+        allowed: ['category', 'tag', 'host', 'link', 'q', 'sort', 'limit', 'offset', 'cursor'],
       },
     ])
   })

@@ -8,11 +8,16 @@ export type TestApp = Awaited<ReturnType<typeof startTestApp>>
 
 /**
  * The real app over its own freshly seeded SQLite file, ready for supertest.
- * `env` takes the same variables as the server (e.g. { CORS_ORIGINS: '...' }).
+ * `env` takes the same variables as the server (e.g. { CORS_ORIGINS: '...' });
+ * `linkStatus` names a link-status file to seed with.
  */
-export async function startTestApp(env: Record<string, string> = {}, pages?: string[]) {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  pages?: string[],
+  options: { linkStatus?: string } = {},
+) {
   const { dir, cleanup } = tempDir()
-  const databasePath = seedDatabase(join(dir, 'resources.db'), pages)
+  const databasePath = seedDatabase(join(dir, 'resources.db'), pages, 'test', options.linkStatus)
   const config: Config = loadConfig({ DATABASE_PATH: databasePath, LOG_LEVEL: 'silent', ...env })
   const app = await buildApp(config, { logger: false })
   await app.ready()

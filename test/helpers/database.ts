@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { buildDatabase } from '../../src/db/build-database.js'
 import { assembleDataset } from '../../src/ingest/assemble-dataset.js'
+import { attachLinkStatus } from '../../src/ingest/attach-link-status.js'
+import { readLinkStatusFile } from '../../src/ingest/link-status.js'
 import { readPage } from '../../src/ingest/read-page.js'
 import { defaultSeedPage } from '../../src/paths.js'
 
@@ -12,8 +14,22 @@ export function tempDir(prefix = 'dra-test-'): { dir: string; cleanup: () => voi
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) }
 }
 
-/** Seeds a real SQLite file from pages (default: the Docker page) through the real migrations. */
-export function seedDatabase(path: string, pages: string[] = [defaultSeedPage], hash = 'test'): string {
-  buildDatabase(path, assembleDataset(pages.map((page) => readPage(page))), hash)
+/**
+ * Seeds a real SQLite file from pages (default: the Docker page) through the real
+ * migrations, with the link health of a link-status file when one is given.
+ */
+export function seedDatabase(
+  path: string,
+  pages: string[] = [defaultSeedPage],
+  hash = 'test',
+  linkStatusFile?: string,
+): string {
+  let dataset = assembleDataset(pages.map((page) => readPage(page)))
+  if (linkStatusFile !== undefined) {
+    const entries = readLinkStatusFile(linkStatusFile)
+    if (!entries) throw new Error(`${linkStatusFile}: no such link status file`)
+    dataset = attachLinkStatus(dataset, entries, linkStatusFile)
+  }
+  buildDatabase(path, dataset, hash)
   return path
 }

@@ -1,5 +1,8 @@
+import { join } from 'node:path'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { LINK_STATUSES } from '../../src/ingest/link-status.js'
+import { projectRoot } from '../../src/paths.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { type OpenApiDocument, ResponseValidator } from './openapi-validator.js'
 
@@ -14,7 +17,7 @@ import { type OpenApiDocument, ResponseValidator } from './openapi-validator.js'
 // failure prints the seed and the shrunk request.
 
 const SEED = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31)
-/** Requests per route; 9 routes, so over 10,000 per run. */
+/** Requests per route; 10 routes, so over 10,000 per run. */
 const RUNS_PER_ROUTE = Number(process.env.FC_RUNS ?? 1200)
 
 type Pools = {
@@ -34,7 +37,10 @@ const figures = { requests: 0, byStatus: {} as Record<string, number> }
 
 beforeAll(async () => {
   // Rate limiting and load shedding off: this file measures correctness, not limits.
-  api = await startTestApp({ RATE_LIMIT_MAX: '0', MAX_EVENT_LOOP_DELAY_MS: '0' })
+  // Seeded with every link status, so bodies carry link objects of every shape.
+  api = await startTestApp({ RATE_LIMIT_MAX: '0', MAX_EVENT_LOOP_DELAY_MS: '0' }, undefined, {
+    linkStatus: join(projectRoot, 'test', 'fixtures', 'link-status.json'),
+  })
   doc = (await api.app.inject('/openapi.json')).json()
   validator = new ResponseValidator(doc)
   const list = (await api.app.inject('/v1/resources?limit=100')).json()
@@ -138,6 +144,9 @@ function validValues(name: string, schema: Record<string, unknown> | undefined):
       return some(pools.tags)
     case 'host':
       return some(pools.hosts)
+    case 'link':
+    case 'status':
+      return some([...LINK_STATUSES, 'OK', ' broken '])
     case 'q':
       return fc.array(pick(pools.words), { minLength: 1, maxLength: 4 }).map((words) => words.join(' '))
     case 'id':
