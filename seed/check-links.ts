@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { writeFileAtomic } from '../src/fs/atomic-write.js'
 import { type LinkStatusEntry, readLinkStatusFile } from '../src/ingest/link-status.js'
 import { readPage } from '../src/ingest/read-page.js'
 import type { ParsedPage } from '../src/ingest/record.js'
@@ -8,7 +9,6 @@ import {
   planRewrites,
   rewritePage,
 } from '../src/links/apply-redirects.js'
-import { writeFileAtomic } from '../src/links/atomic-write.js'
 import { type CheckOptions, parseCheckArgs, UsageError } from '../src/links/cli-options.js'
 import { isEntryPoint } from '../src/links/entry-point.js'
 import { ProgressPrinter, type ProgressStream } from '../src/links/progress.js'

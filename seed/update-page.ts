@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs'
+import { writeFileAtomic } from '../src/fs/atomic-write.js'
 import { loadCategoryMap } from '../src/ingest/category-map.js'
 import { PageFormatError, parsePage } from '../src/ingest/parse-page.js'
 import { readPage } from '../src/ingest/read-page.js'
 import type { ParsedPage } from '../src/ingest/record.js'
-import { writeFileAtomic } from '../src/links/atomic-write.js'
 import {
   DEFAULT_UPSTREAM_URL,
   parseUpdatePageArgs,

@@ -1,18 +1,9 @@
-import {
-  accessSync,
-  closeSync,
-  constants,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-} from 'node:fs'
-import { basename, dirname, join } from 'node:path'
+import { accessSync, constants, mkdirSync, renameSync, rmSync } from 'node:fs'
+import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import { drizzle } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
+import { fsyncPath, removeStaleTempFiles, tempPathFor } from '../fs/atomic-write.js'
 import type { Dataset } from '../ingest/assemble-dataset.js'
 import { uncheckedEntry } from '../ingest/link-status.js'
 import { migrationsFolder } from '../paths.js'
@@ -26,34 +17,6 @@ function chunks<T>(rows: T[]): T[][] {
   const out: T[][] = []
   for (let i = 0; i < rows.length; i += CHUNK) out.push(rows.slice(i, i + CHUNK))
   return out
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
-
-/** Removes temp files left by seeds that were killed before they could clean up. */
-function removeAbandonedTempFiles(path: string): void {
-  const prefix = basename(path) + TEMP_MARK
-  for (const name of readdirSync(dirname(path))) {
-    if (!name.startsWith(prefix)) continue
-    const pid = Number(name.slice(prefix.length))
-    if (!Number.isInteger(pid) || !isAlive(pid)) rmSync(join(dirname(path), name), { force: true })
-  }
-}
-
-function fsyncPath(path: string): void {
-  const fd = openSync(path, 'r')
-  try {
-    fsyncSync(fd)
-  } finally {
-    closeSync(fd)
-  }
 }
 
 function writeDataset(file: string, dataset: Dataset, sourceHash: string, seededAt: Date): void {
@@ -145,8 +108,8 @@ export function buildDatabase(
   // Name a directory the seed cannot write, rather than leave it to SQLite's
   // "unable to open database file", which names nothing.
   accessSync(dirname(path), constants.W_OK)
-  removeAbandonedTempFiles(path)
-  const temp = `${path}${TEMP_MARK}${process.pid}`
+  removeStaleTempFiles(path, TEMP_MARK)
+  const temp = tempPathFor(path, TEMP_MARK)
   rmSync(temp, { force: true })
   try {
     writeDataset(temp, dataset, sourceHash, seededAt)

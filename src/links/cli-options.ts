@@ -1,8 +1,8 @@
-import { join, relative } from 'node:path'
+import { relative } from 'node:path'
 import { type ParseArgsConfig, parseArgs } from 'node:util'
 import { z } from 'zod'
 import { LINK_STATUSES, type LinkStatus } from '../ingest/link-status.js'
-import { defaultSeedPage, projectRoot } from '../paths.js'
+import { defaultLinkStatusFile, defaultSeedPage } from '../paths.js'
 import type { ReportFormat } from './report.js'
 
 // The command lines of `npm run check-links` and `npm run update-page`, and the one
@@ -161,7 +161,7 @@ export function parseCheckArgs(argv: readonly string[], env: NodeJS.ProcessEnv):
   const args = CheckArgsSchema.safeParse({
     ...values,
     page: values.page ?? [shown(defaultSeedPage)],
-    out: values.out ?? shown(join(projectRoot, 'seed', 'link-status.json')),
+    out: values.out ?? shown(defaultLinkStatusFile),
   })
   if (!args.success) throw new UsageError(firstIssue(args.error))
   const environment = EnvSchema.safeParse({ WAYBACK_URL: env.WAYBACK_URL || undefined })

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
+import { removeStaleTempFiles, writeFileAtomic } from '../fs/atomic-write.js'
 import { type LinkStatusEntry, LinkStatusEntrySchema, uncheckedEntry } from '../ingest/link-status.js'
-import { removeStaleTempFiles, writeFileAtomic } from './atomic-write.js'
 import type { ProbeResult } from './probe.js'
 
 // The status file (seed/link-status.json): one entry per URL, sorted by URL, two-space

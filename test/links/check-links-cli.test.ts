@@ -286,7 +286,7 @@ describe('exit codes', () => {
     const malformed = await inProcess(['--page', standardPage(), '--out', out])
     expect(malformed.code).toBe(2)
     expect(malformed.stderr).toMatch(
-      new RegExp(`^check-links: ${out}: invalid link status file: entry 1 \\(http://x.example/\\)`),
+      new RegExp(`^check-links: ${out}:1: invalid link status file: entry 1 \\(http://x.example/\\)`),
     )
     expect(readFileSync(out, 'utf8')).toBe('[{"url": "http://x.example/", "status": "fine"}]\n')
   })

@@ -1,13 +1,14 @@
 import { closeSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 
-// Files that are reviewed and committed (the status file, the page) are replaced
-// whole or not at all: written beside the target, flushed, then renamed over it, so
-// a run killed at any moment leaves either the old file or the new one.
+// Files are replaced whole or not at all: written beside the target, flushed, then
+// renamed over it, so a process killed at any moment leaves either the old file or
+// the new one (the database, the status file, the page). A temp file is named after
+// its writer's pid, so leftovers of killed writers can be told from live ones.
 
 const TEMP_MARK = '.writing-'
 
-function isAlive(pid: number): boolean {
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0)
     return true
@@ -16,9 +17,14 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** The temp file this process writes `path` through. */
+export function tempPathFor(path: string, mark = TEMP_MARK): string {
+  return `${path}${mark}${process.pid}`
+}
+
 /** Removes temp files that killed writers left beside `path`. */
-export function removeStaleTempFiles(path: string): void {
-  const prefix = `${basename(path)}${TEMP_MARK}`
+export function removeStaleTempFiles(path: string, mark = TEMP_MARK): void {
+  const prefix = `${basename(path)}${mark}`
   let names: string[]
   try {
     names = readdirSync(dirname(path))
@@ -33,8 +39,18 @@ export function removeStaleTempFiles(path: string): void {
   }
 }
 
+/** Flushes a file or directory to disk. */
+export function fsyncPath(path: string): void {
+  const fd = openSync(path, 'r')
+  try {
+    fsyncSync(fd)
+  } finally {
+    closeSync(fd)
+  }
+}
+
 export function writeFileAtomic(path: string, content: string): void {
-  const temp = `${path}${TEMP_MARK}${process.pid}`
+  const temp = tempPathFor(path)
   try {
     const fd = openSync(temp, 'w')
     try {
@@ -49,10 +65,5 @@ export function writeFileAtomic(path: string, content: string): void {
     throw error
   }
   // The rename itself is durable only once the directory is flushed.
-  const dir = openSync(dirname(path), 'r')
-  try {
-    fsyncSync(dir)
-  } finally {
-    closeSync(dir)
-  }
+  fsyncPath(dirname(path))
 }
