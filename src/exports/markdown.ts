@@ -49,9 +49,10 @@ export function frontMatter(pageSlug: string): string {
   return `title: ${titleCaseSlug(pageSlug)}\nslug: ${pageSlug}\n\n`
 }
 
+/** A section heading line, and the blank line after it (the caller separates it from what comes before). */
 export function heading(text: string): string {
   // Every # escaped: a trailing " #" would otherwise be read as a closing sequence.
-  return `\n## ${escapeLineStart(escapeInline(text).replaceAll('#', '\\#'))}\n\n`
+  return `## ${escapeLineStart(escapeInline(text).replaceAll('#', '\\#'))}\n\n`
 }
 
 type Placed = { start: number; end: number; title: string; url: string }

@@ -4,6 +4,7 @@ import { openReader, type Sqlite } from '../db/open.js'
 import { csvColumns, csvHeader, csvRow, DEFAULT_CSV_FIELDS } from '../exports/csv.js'
 import * as markdown from '../exports/markdown.js'
 import { CONTENT_TYPES, FILE_NAMES, type Format } from '../exports/media-types.js'
+import { ProblemError } from '../plugins/problems.js'
 import { type Category, listCategories } from '../queries/categories.js'
 import { markMatches } from '../queries/highlights.js'
 import {
@@ -36,6 +37,14 @@ export type ExportPlan = {
 }
 
 const CHUNK_CHARS = 64 * 1024
+/**
+ * Exports streaming at once, per process. Each holds a connection and a share of
+ * the CPU for seconds at 100,000 resources; past this many, a new one is refused
+ * with 503 and Retry-After rather than slowing every answer down.
+ */
+export const MAX_CONCURRENT_EXPORTS = 8
+const EXPORT_RETRY_AFTER_SECONDS = 5
+let streaming = 0
 /** Search marks are made for this many rows at a time, on the server's connection. */
 const MARK_BATCH = 100
 
@@ -127,7 +136,7 @@ function* markdownLines(
       const heading = headings.get(resource.category) ?? resource.category
       const intro = categories.find((category) => category.slug === resource.category)?.heading === null
       // The introduction's items open the page; any other section gets its heading.
-      if (!(first && intro)) yield markdown.heading(heading)
+      if (!(first && intro)) yield `${first ? '' : '\n'}${markdown.heading(heading)}`
       section = resource.category
       first = false
     }
@@ -178,10 +187,23 @@ function body(db: Sqlite, plan: ExportPlan): Iterable<string> {
 
 /** Sends the export with its headers; the rows are read only once the body is wanted. */
 export function sendExport(db: Sqlite, request: FastifyRequest, reply: FastifyReply, plan: ExportPlan) {
+  if (streaming >= MAX_CONCURRENT_EXPORTS && request.method !== 'HEAD') {
+    reply.header('retry-after', String(EXPORT_RETRY_AFTER_SECONDS))
+    throw new ProblemError(
+      503,
+      'too_many_exports',
+      `${MAX_CONCURRENT_EXPORTS} exports are streaming already; retry in ${EXPORT_RETRY_AFTER_SECONDS} s.`,
+    )
+  }
   reply.type(CONTENT_TYPES[plan.format])
   reply.header('content-disposition', `attachment; filename="${FILE_NAMES[plan.format]}"`)
   reply.header('x-total-count', String(plan.count))
-  return reply.sendStreamed(`${plan.format}\n${request.url}`, () =>
-    Readable.from(chunks(body(db, plan)), { objectMode: false }),
-  )
+  return reply.sendStreamed(`${plan.format}\n${request.url}`, () => {
+    const stream = Readable.from(chunks(body(db, plan)), { objectMode: false })
+    streaming++
+    stream.once('close', () => {
+      streaming--
+    })
+    return stream
+  })
 }
