@@ -156,4 +156,5 @@ export const resourceListResponses = {
   406: problemResponse(
     'The Accept header allows none of the media types a list is served in; they are listed',
   ),
+  503: problemResponse('Too many exports are streaming at once; retry after Retry-After seconds'),
 } as const
