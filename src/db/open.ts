@@ -65,3 +65,16 @@ export function openReadOnly(path: string): Sqlite {
   }
   return db
 }
+
+/**
+ * A second read-only connection to a database the server already opened and
+ * checked: for work that holds a connection across many event-loop turns (a
+ * streamed export iterates its rows), which better-sqlite3 allows only on a
+ * connection doing nothing else. Sorts and temporary tables stay in memory: a
+ * read-only container has no writable /tmp.
+ */
+export function openReader(path: string): Sqlite {
+  const db = new Database(path, { readonly: true, fileMustExist: true })
+  db.pragma('temp_store = MEMORY')
+  return db
+}

@@ -1,7 +1,16 @@
 import { createHash } from 'node:crypto'
-import { brotliCompressSync, gzipSync, constants as zlibConstants } from 'node:zlib'
+import { pipeline, Readable } from 'node:stream'
+import {
+  brotliCompressSync,
+  createBrotliCompress,
+  createGzip,
+  gzipSync,
+  constants as zlibConstants,
+} from 'node:zlib'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import { formatForAccept } from '../exports/media-types.js'
+import { packageInfo } from '../paths.js'
 import { getDatasetInfo } from '../queries/dataset.js'
 
 // The database is opened read-only, so an answer is a pure function of its URL for
@@ -13,14 +22,40 @@ import { getDatasetInfo } from '../queries/dataset.js'
 //
 // The key is the URL exactly as sent, not a reordered query: the body echoes the
 // query in links.self and links.next, so ?a&b and ?b&a are different bytes.
-// Nothing else of a request (no header) changes a cached body; headers that do
-// differ per request (X-Request-Id, CORS, security headers) are set by their own
-// hooks on every request and are never stored.
+// Headers that differ per request (X-Request-Id, CORS, security headers) are set
+// by their own hooks on every request and are never stored.
+//
+// One header may change a body: Accept, on the resource lists, which serve JSON or
+// an export (CSV, NDJSON, Markdown) when ?format= is absent. Only JSON answers are
+// stored (exports are streamed), still under the bare URL, marked as negotiated;
+// a hit on such an entry is served only when the request's Accept also means JSON.
+// A missing Accept, */* and application/json are recognised without parsing, and
+// other headers are negotiated once each, so the usual hit stays one Map lookup.
+//
+// Exports are streamed past the cache (reply.sendStreamed): no body to hash, so
+// their validator is a strong ETag over what determines the bytes (the dataset
+// version, the code's version and the URL), which also answers If-None-Match
+// before any row is read.
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** Set when the answer came from the response cache. */
     httpCacheHit: boolean
+    /**
+     * Set by a route whose answer was chosen by the Accept header: the format it
+     * chose. Only 'json' answers are stored; the entry is then kept for requests
+     * whose Accept means JSON too.
+     */
+    negotiatedFormat: string | null
+  }
+  interface FastifyReply {
+    /**
+     * Sends a body streamed past the response cache, with the cache's headers: a
+     * strong ETag derived from `identity` (what, with the dataset, determines every
+     * byte), Cache-Control, a 304 for a matching If-None-Match (open() is then
+     * never called), and br or gzip compression as Accept-Encoding allows.
+     */
+    sendStreamed(identity: string, open: () => Readable): FastifyReply
   }
 }
 
@@ -47,6 +82,8 @@ const BROTLI_QUALITY = 5
 type Encoding = 'br' | 'gzip'
 
 type Entry = {
+  /** Answer chosen by Accept (Vary: accept): served only to requests whose Accept means JSON. */
+  negotiated: boolean
   status: number
   headers: [string, string][]
   cacheControl: string
@@ -163,7 +200,7 @@ export function ifNoneMatchHits(header: string | undefined, tag: string): boolea
   return false
 }
 
-function appendVary(reply: FastifyReply, field: string): void {
+export function appendVary(reply: FastifyReply, field: string): void {
   const current = reply.getHeader('vary')
   if (current === undefined) {
     reply.header('vary', field)
@@ -220,6 +257,7 @@ async function httpCache(app: FastifyInstance, options: HttpCacheOptions) {
   /** Sets the headers of an entry on a reply and returns the payload to send (null: none). */
   function answer(key: string, entry: Entry, request: FastifyRequest, reply: FastifyReply): Buffer | null {
     reply.header('cache-control', entry.cacheControl)
+    if (entry.negotiated) appendVary(reply, 'accept')
     appendVary(reply, 'accept-encoding')
     if (entry.tag !== null && ifNoneMatchHits(request.headers['if-none-match'], entry.tag)) {
       reply.code(304)
@@ -240,6 +278,7 @@ async function httpCache(app: FastifyInstance, options: HttpCacheOptions) {
   }
 
   app.decorateRequest('httpCacheHit', false)
+  app.decorateRequest('negotiatedFormat', null)
 
   app.addHook('onRequest', (request, reply, done) => {
     // Only GET and HEAD answers of non-health routes are ever stored, so a hit
@@ -247,6 +286,8 @@ async function httpCache(app: FastifyInstance, options: HttpCacheOptions) {
     if (request.method !== 'GET' && request.method !== 'HEAD') return done()
     const entry = cache.get(request.url)
     if (entry === undefined) return done()
+    // A JSON list chosen by Accept: another Accept may choose an export or a 406.
+    if (entry.negotiated && formatForAccept(request.headers.accept) !== 'json') return done()
     request.httpCacheHit = true
     const payload = answer(request.url, entry, request, reply)
     // send() without a payload: send(null) would serialize "null" as JSON.
@@ -263,7 +304,12 @@ async function httpCache(app: FastifyInstance, options: HttpCacheOptions) {
     }
     const status = reply.statusCode
     const isBody = typeof payload === 'string' || Buffer.isBuffer(payload)
-    const storable = request.method === 'GET' || request.method === 'HEAD'
+    const negotiated = request.negotiatedFormat !== null
+    // An export chosen by Accept is never kept (nor an error that came with it),
+    // so a stored negotiated entry is always the JSON one.
+    const storable =
+      (request.method === 'GET' || request.method === 'HEAD') &&
+      (!negotiated || request.negotiatedFormat === 'json')
     if (!storable || !isBody || !CACHEABLE_STATUS.has(status)) {
       // Errors that depend on the moment (429, 503, 5xx) must not be kept by anyone.
       if (status >= 400 && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store')
@@ -281,6 +327,7 @@ async function httpCache(app: FastifyInstance, options: HttpCacheOptions) {
         ? createHash('sha256').update(version()).update('\n').update(body).digest('base64url').slice(0, 27)
         : null
     const entry: Entry = {
+      negotiated,
       status,
       headers,
       cacheControl: status === 200 ? okPolicy : 'no-store',
@@ -296,6 +343,35 @@ async function httpCache(app: FastifyInstance, options: HttpCacheOptions) {
   })
 
   app.decorate('httpCacheStats', () => cache.stats)
+
+  app.decorateReply('sendStreamed', function sendStreamed(this: FastifyReply, identity: string, open) {
+    const request = this.request
+    const tag = createHash('sha256')
+      .update(`${version()}\n${packageInfo.version}\n${identity}`)
+      .digest('base64url')
+      .slice(0, 27)
+    this.header('cache-control', okPolicy)
+    appendVary(this, 'accept-encoding')
+    if (ifNoneMatchHits(request.headers['if-none-match'], tag)) {
+      this.header('etag', `"${tag}"`)
+      this.removeHeader('content-type')
+      return this.code(304).send()
+    }
+    const encoding = negotiateEncoding(request.headers['accept-encoding'])
+    this.header('etag', encoding ? `"${tag}-${encoding}"` : `"${tag}"`)
+    if (encoding) this.header('content-encoding', encoding)
+    // HEAD: the headers of the GET, and no rows read for a body nobody receives.
+    if (request.method === 'HEAD') return this.send(Readable.from([]))
+    const body = open()
+    if (encoding === null) return this.send(body)
+    // Fast settings: an export is compressed as it streams, not once and kept.
+    const compressor =
+      encoding === 'br'
+        ? createBrotliCompress({ params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 4 } })
+        : createGzip({ level: 6 })
+    // A client that goes away destroys the compressor, which ends the source too.
+    return this.send(pipeline(body, compressor, () => {}))
+  })
 }
 
 declare module 'fastify' {

@@ -1,7 +1,7 @@
 import type { Sqlite } from '../db/open.js'
 import { LINK_STATUSES, type LinkStatus } from '../ingest/link-status.js'
 import { listCategories } from './categories.js'
-import { markMatches } from './highlights.js'
+import { type Marked, markMatches } from './highlights.js'
 import { LINK_STATUS_NAMES, type LinkColumns, type LinkHealth, toLinkHealth } from './links.js'
 import { markedToHtml } from './search-text.js'
 import { prepared } from './statements.js'
@@ -26,6 +26,8 @@ export type ListParams = ResourceFilters & {
   limit: number
   offset: number
   after: After | null
+  /** Leave out what nobody asked for (fields=): the links query, the search marks. Both by default. */
+  include?: { links: boolean; match: boolean }
 }
 
 export type Resource = {
@@ -53,7 +55,7 @@ export type ResourcePage = {
   facets: { category: FacetCount[]; tag: FacetCount[]; link: FacetCount[] }
 }
 
-type ResourceRow = LinkColumns & {
+export type ResourceRow = LinkColumns & {
   row_id: number
   id: string
   title: string
@@ -71,15 +73,15 @@ type ResourceRow = LinkColumns & {
 
 // BM25 weights per FTS column (title, description, tags): a word in the title
 // counts ten times one in the description.
-const BM25 = 'bm25(resources_fts, 10.0, 1.0, 4.0)'
+export const BM25 = 'bm25(resources_fts, 10.0, 1.0, 4.0)'
 const FACET_TAG_LIMIT = 50
 
-type Clause = { sql: string; params: unknown[] }
+export type Clause = { sql: string; params: unknown[] }
 
 type Filter = 'category' | 'tag' | 'link' | 'match'
 
 /** The WHERE clauses of the filters, leaving out those named in except (a facet's own). */
-function filterClauses(filters: ResourceFilters, ...except: Filter[]): Clause[] {
+export function filterClauses(filters: ResourceFilters, ...except: Filter[]): Clause[] {
   const clauses: Clause[] = []
   if (filters.categories.length > 0 && !except.includes('category')) {
     clauses.push({
@@ -114,7 +116,7 @@ function filterClauses(filters: ResourceFilters, ...except: Filter[]): Clause[] 
   return clauses
 }
 
-function where(clauses: Clause[]): Clause {
+export function where(clauses: Clause[]): Clause {
   if (clauses.length === 0) return { sql: '', params: [] }
   return {
     sql: `WHERE ${clauses.map((clause) => clause.sql).join(' AND ')}`,
@@ -122,7 +124,7 @@ function where(clauses: Clause[]): Clause {
   }
 }
 
-const ORDER: Record<Sort, string> = {
+export const ORDER: Record<Sort, string> = {
   position: 'r.position',
   '-position': 'r.position DESC',
   title: 'r.title COLLATE NOCASE, r.position',
@@ -130,7 +132,7 @@ const ORDER: Record<Sort, string> = {
   relevance: 'f.rank, r.position',
 }
 
-function keysetClause(sort: Sort, after: After): Clause {
+export function keysetClause(sort: Sort, after: After): Clause {
   switch (sort) {
     case 'position':
       return { sql: 'r.position > ?', params: [after.position] }
@@ -154,13 +156,13 @@ function keysetClause(sort: Sort, after: After): Clause {
   }
 }
 
-function sortKey(sort: Sort, row: ResourceRow): After {
+export function sortKey(sort: Sort, row: ResourceRow): After {
   if (sort === 'title' || sort === '-title') return { key: row.title, position: row.position }
   if (sort === 'relevance') return { key: row.rank ?? 0, position: row.position }
   return { key: null, position: row.position }
 }
 
-function toResource(row: ResourceRow, links: Map<number, Resource['links']>): Resource {
+export function toResource(row: ResourceRow, links: Map<number, Resource['links']>): Resource {
   return {
     id: row.id,
     title: row.title,
@@ -279,6 +281,11 @@ function summarize(db: Sqlite, filters: ResourceFilters): Summary {
   return summary
 }
 
+/** How many resources match the filters (remembered with the facets, as for a list page). */
+export function countResources(db: Sqlite, filters: ResourceFilters): number {
+  return summarize(db, filters).total
+}
+
 /**
  * One page of resources with the total and the facet counts. Facets follow the
  * usual faceted-search rule: each facet counts over the rows matching every
@@ -307,19 +314,18 @@ export function listResources(db: Sqlite, params: ListParams): ResourcePage {
     params.after ? 0 : params.offset,
   ) as ResourceRow[]
 
-  const rowIds = rows.map((row) => row.row_id)
-  const links = linksFor(db, rowIds)
-  const matches = params.match !== null ? markMatches(db, params.match, rows) : null
+  const include = params.include ?? { links: true, match: true }
+  const links = include.links
+    ? linksFor(
+        db,
+        rows.map((row) => row.row_id),
+      )
+    : new Map()
+  const matches = params.match !== null && include.match ? markMatches(db, params.match, rows) : null
   const data = rows.map((row) => {
     const resource = toResource(row, links)
-    const match = matches?.get(row.row_id)
-    if (match) {
-      resource.match = {
-        score: Math.round(-(row.rank ?? 0) * 1000) / 1000,
-        title: markedToHtml(match.title),
-        snippet: markedToHtml(match.snippet),
-      }
-    }
+    const marked = matches?.get(row.row_id)
+    if (marked) resource.match = searchMatch(row.rank, marked)
     return resource
   })
   const last = rows.at(-1)
@@ -328,6 +334,15 @@ export function listResources(db: Sqlite, params: ListParams): ResourcePage {
     total,
     lastKey: last ? sortKey(sort, last) : null,
     facets,
+  }
+}
+
+/** A search hit's match: its BM25 score (higher is better) and the marked-up title and snippet. */
+export function searchMatch(rank: number | undefined, marked: Marked): NonNullable<Resource['match']> {
+  return {
+    score: Math.round(-(rank ?? 0) * 1000) / 1000,
+    title: markedToHtml(marked.title),
+    snippet: markedToHtml(marked.snippet),
   }
 }
 

@@ -15,8 +15,12 @@ export function toMatchExpression(text: string): SearchText {
   if (words.length > MAX_SEARCH_WORDS) {
     return { ok: false, message: `has ${words.length} words; at most ${MAX_SEARCH_WORDS} are searched` }
   }
-  const tokens = words.map((word, index) => (index === words.length - 1 ? `"${word}"*` : `"${word}"`))
-  return { ok: true, match: tokens.join(' '), words }
+  return { ok: true, match: matchExpression(words), words }
+}
+
+/** The MATCH expression of words that are letters and digits only: quoted tokens, the last a prefix. */
+export function matchExpression(words: readonly string[]): string {
+  return words.map((word, index) => (index === words.length - 1 ? `"${word}"*` : `"${word}"`)).join(' ')
 }
 
 // Marks from FTS5's highlight() and snippet(): control characters no page text

@@ -8,7 +8,7 @@ import {
   NoQuerySchema,
 } from '../schemas/catalog.js'
 import { problemResponses } from '../schemas/problem.js'
-import { CategoryResourcesQuerySchema, ResourceListSchema } from '../schemas/resources.js'
+import { CategoryResourcesQuerySchema, resourceListResponses } from '../schemas/resources.js'
 import { answerResourceList } from './resource-list.js'
 
 const categories: FastifyPluginAsyncZod = async (app) => {
@@ -61,7 +61,7 @@ const categories: FastifyPluginAsyncZod = async (app) => {
         tags: ['categories', 'resources'],
         params: CategoryParamsSchema,
         querystring: CategoryResourcesQuerySchema,
-        response: { 200: ResourceListSchema, 400: problemResponses[400], 404: problemResponses[404] },
+        response: { ...resourceListResponses, 400: problemResponses[400], 404: problemResponses[404] },
       },
     },
     async (request, reply) => {

@@ -1,14 +1,16 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
-import { ProblemError } from '../plugins/problems.js'
+import { invalidParams, ProblemError } from '../plugins/problems.js'
 import { getResource } from '../queries/resources.js'
-import { NoQuerySchema } from '../schemas/catalog.js'
+import type { Problem } from '../schemas/problem.js'
 import { problemResponses } from '../schemas/problem.js'
 import {
   ResourceListQuerySchema,
-  ResourceListSchema,
   ResourceParamsSchema,
-  ResourceSchema,
+  ResourceQuerySchema,
+  resourceListResponses,
+  SelectedResourceSchema,
 } from '../schemas/resources.js'
+import { pickFields, resolveFields } from './resource-fields.js'
 import { answerResourceList } from './resource-list.js'
 
 const resources: FastifyPluginAsyncZod = async (app) => {
@@ -18,10 +20,10 @@ const resources: FastifyPluginAsyncZod = async (app) => {
       schema: {
         summary: 'List, filter and search resources',
         description:
-          'Filters combine with AND; several values of one filter (comma-separated) combine with OR. Paginate with limit and offset, or follow links.next (keyset cursor).',
+          'Filters combine with AND; several values of one filter (comma-separated) combine with OR. Paginate with limit and offset, or follow links.next (keyset cursor). A search that finds nothing is retried with its typos corrected (meta.correctedQuery). fields= trims each resource; format= (or Accept) exports every matching row as CSV, NDJSON or Markdown.',
         tags: ['resources'],
         querystring: ResourceListQuerySchema,
-        response: { 200: ResourceListSchema, 400: problemResponses[400] },
+        response: { ...resourceListResponses, 400: problemResponses[400] },
       },
     },
     async (request, reply) => answerResourceList(app.db, request, reply, request.query),
@@ -34,14 +36,17 @@ const resources: FastifyPluginAsyncZod = async (app) => {
         summary: 'One resource by id',
         tags: ['resources'],
         params: ResourceParamsSchema,
-        querystring: NoQuerySchema,
-        response: { 200: ResourceSchema, 400: problemResponses[400], 404: problemResponses[404] },
+        querystring: ResourceQuerySchema,
+        response: { 200: SelectedResourceSchema, 400: problemResponses[400], 404: problemResponses[404] },
       },
     },
     async (request) => {
+      const errors: NonNullable<Problem['errors']> = []
+      const fields = resolveFields(request.query.fields, errors)
+      if (errors.length > 0) throw invalidParams(errors)
       const resource = getResource(app.db, request.params.id)
       if (!resource) throw new ProblemError(404, 'not_found', `No resource with id "${request.params.id}".`)
-      return resource
+      return fields ? pickFields(resource, fields) : resource
     },
   )
 }

@@ -1,9 +1,11 @@
 import { z } from 'zod'
+import { CONTENT_TYPES, FORMATS } from '../exports/media-types.js'
 import { LINK_STATUSES } from '../ingest/link-status.js'
 import { ResourceRecordSchema } from '../ingest/record.js'
 import { SORTS } from '../queries/resources.js'
 import { LinkHealthSchema } from './links.js'
 import { integerParam, listParam, textParam } from './params.js'
+import { problemResponse } from './problem.js'
 
 export const MAX_LIMIT = 100
 export const DEFAULT_LIMIT = 20
@@ -26,6 +28,19 @@ export const ResourceSchema = ResourceRecordSchema.extend({
   match: MatchSchema.optional().describe('Present on search results (q)'),
 }).meta({ id: 'Resource', description: 'One learning resource from the page' })
 
+export type ResourceField = keyof z.output<typeof ResourceSchema>
+/** Every field a resource has, in the order answers give them: what fields= may name. */
+export const RESOURCE_FIELDS = Object.keys(ResourceSchema.shape) as ResourceField[]
+
+// With fields=, a resource holds id and the fields asked for. The answers are
+// documented as Resource or ResourceFields: a typed client gets the full
+// Resource type to narrow to, and a validator accepts both shapes.
+export const ResourceFieldsSchema = ResourceSchema.partial().required({ id: true }).meta({
+  id: 'ResourceFields',
+  description: 'A resource with only the fields named in fields= (id always), in the usual order',
+})
+export const SelectedResourceSchema = z.union([ResourceSchema, ResourceFieldsSchema])
+
 const FacetCountSchema = z
   .object({ value: z.string(), name: z.string(), count: z.number().int() })
   .meta({ id: 'FacetCount' })
@@ -45,7 +60,7 @@ export const PageLinksSchema = z
 
 export const ResourceListSchema = z
   .object({
-    data: z.array(ResourceSchema),
+    data: z.array(SelectedResourceSchema),
     meta: z.object({
       total: z.number().int().describe('Resources matching the filters, across all pages'),
       limit: z.number().int(),
@@ -60,6 +75,12 @@ export const ResourceListSchema = z
             .describe('Resources by link status: always the six statuses, in a fixed order, zeros included'),
         })
         .describe('Counts over the resources that match every other filter'),
+      correctedQuery: z
+        .string()
+        .nullable()
+        .describe(
+          'When q found nothing and was answered with its typos corrected: the query that was run (a q of its own). null otherwise',
+        ),
     }),
     links: PageLinksSchema,
   })
@@ -78,6 +99,12 @@ const listFilters = {
     .describe(
       'Full-text search over title, description and tags; the last word matches as a prefix. Plain words only: operators and punctuation are ignored',
     ),
+  typos: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .optional()
+    .describe(
+      'true (default): when q finds nothing, search again with each word corrected to the index vocabulary (meta.correctedQuery says so); false: never',
+    ),
   sort: z
     .enum(SORTS, { error: `must be one of ${SORTS.join(', ')}` })
     .optional()
@@ -91,6 +118,13 @@ const listFilters = {
     .describe(
       'Opaque keyset cursor from links.next or meta.nextCursor; deep pages cost the same as the first',
     ),
+  fields: fieldsParam().optional(),
+  format: z
+    .enum(FORMATS, { error: `must be one of ${FORMATS.join(', ')}` })
+    .optional()
+    .describe(
+      'json, or an export of every matching row: csv, ndjson, markdown (limit and cursor apply only when given). Without it, the Accept header chooses',
+    ),
 }
 
 export const CategoryResourcesQuerySchema = z.strictObject(listFilters)
@@ -103,3 +137,35 @@ export const ResourceListQuerySchema = z.strictObject({
 export type ResourceListQuery = z.output<typeof ResourceListQuerySchema>
 
 export const ResourceParamsSchema = z.object({ id: z.string().describe('Resource id') })
+export const ResourceQuerySchema = z.strictObject({ fields: fieldsParam().optional() })
+
+function fieldsParam() {
+  return listParam(1000).describe(
+    `Only these fields of each resource, comma-separated (id is always included): ${RESOURCE_FIELDS.join(', ')}`,
+  )
+}
+
+const EXPORT_BODY = z.string()
+/** A list answers JSON, or one of the exports; the 200 documents each media type. */
+export const resourceListResponses = {
+  200: {
+    description:
+      'One page of resources (JSON), or every matching resource as CSV, NDJSON or Markdown (format= or Accept)',
+    content: {
+      'application/json': { schema: ResourceListSchema },
+      [CONTENT_TYPES.csv.split(';')[0] as string]: {
+        schema: EXPORT_BODY.describe('RFC 4180, a header row, one row per resource; tags joined with |'),
+      },
+      [CONTENT_TYPES.ndjson]: { schema: EXPORT_BODY.describe('One resource object (JSON) per line') },
+      [CONTENT_TYPES.markdown.split(';')[0] as string]: {
+        schema: EXPORT_BODY.describe(
+          "The page's own format: front matter, section headings, * [title](url) items",
+        ),
+      },
+    },
+  },
+  406: problemResponse(
+    'The Accept header allows none of the media types a list is served in; they are listed',
+  ),
+  503: problemResponse('Too many exports are streaming at once; retry after Retry-After seconds'),
+} as const

@@ -339,15 +339,28 @@ describe('GET /v1/resources', () => {
       instance: '/v1/resources',
     })
     expect(response.body.detail).toBe(
-      'categroy: unknown parameter; allowed: category, tag, host, link, q, sort, limit, offset, cursor',
+      'categroy: unknown parameter; allowed: category, tag, host, link, q, typos, sort, limit, offset, cursor, fields, format',
     )
     expect(response.body.errors).toEqual([
       {
         param: 'categroy',
         message: expect.stringContaining(
-          'allowed: category, tag, host, link, q, sort, limit, offset, cursor',
+          'allowed: category, tag, host, link, q, typos, sort, limit, offset, cursor, fields, format',
         ),
-        allowed: ['category', 'tag', 'host', 'link', 'q', 'sort', 'limit', 'offset', 'cursor'],
+        allowed: [
+          'category',
+          'tag',
+          'host',
+          'link',
+          'q',
+          'typos',
+          'sort',
+          'limit',
+          'offset',
+          'cursor',
+          'fields',
+          'format',
+        ],
       },
     ])
   })

@@ -43,6 +43,11 @@ export class ResponseValidator {
     return this.cache.get(key)
   }
 
+  /** The media types documented for `template`'s GET response with `status`. */
+  mediaTypes(template: string, status: number): string[] {
+    return Object.keys(this.doc.paths[template]?.get?.responses[String(status)]?.content ?? {})
+  }
+
   /** Problems with `body` as an RFC 9457 problem (the Problem component); [] when it conforms. */
   checkProblem(body: unknown): string[] {
     const key = '#Problem'

@@ -27,6 +27,7 @@ type Pools = {
   hosts: string[]
   words: string[]
   cursors: string[]
+  fields: string[]
 }
 
 let api: TestApp
@@ -58,6 +59,7 @@ beforeAll(async () => {
     hosts: [...new Set<string>(list.data.map((r: { host: string }) => r.host))],
     words: list.data.flatMap((r: { title: string }) => r.title.split(/\s+/)).slice(0, 200),
     cursors: [paged.meta.nextCursor].filter(Boolean),
+    fields: Object.keys(list.data[0] ?? {}),
   }
 })
 
@@ -153,6 +155,8 @@ function validValues(name: string, schema: Record<string, unknown> | undefined):
       return pick(pools.ids)
     case 'cursor':
       return pick(pools.cursors)
+    case 'fields':
+      return some(pools.fields)
     default:
       break
   }
@@ -261,7 +265,23 @@ function paramName(route: RouteShape): fc.Arbitrary<string> {
   )
 }
 
-function requestFor(route: RouteShape): fc.Arbitrary<{ url: string; method: 'GET' | 'HEAD' }> {
+// Accept headers: the lists choose JSON or an export by them, or answer 406.
+const ACCEPTS = [
+  '*/*',
+  'application/json',
+  'text/csv',
+  'application/x-ndjson',
+  'text/markdown',
+  'text/*;q=0.5, application/json;q=0.4',
+  'text/html',
+  'application/json;q=0',
+  'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
+  ';;;,q=',
+]
+
+type GeneratedRequest = { url: string; method: 'GET' | 'HEAD'; headers: Record<string, string> }
+
+function requestFor(route: RouteShape): fc.Arbitrary<GeneratedRequest> {
   const schemaOf = (name: string) => route.query.find((q) => q.name === name)?.schema
   const pair = paramName(route).chain((name) =>
     fc.tuple(
@@ -297,15 +317,21 @@ function requestFor(route: RouteShape): fc.Arbitrary<{ url: string; method: 'GET
       pairs: fc.array(pair, { maxLength: 6 }),
       trailingSlash: fc.boolean(),
       method: fc.constantFrom<'GET' | 'HEAD'>('GET', 'GET', 'GET', 'HEAD'),
+      accept: fc.oneof(
+        { weight: 6, arbitrary: fc.constant(undefined) },
+        { weight: 3, arbitrary: fc.constantFrom(...ACCEPTS) },
+        { weight: 1, arbitrary: unicodeText.map((text) => text.replace(/[^\x20-\x7e]/g, '')) },
+      ),
     })
-    .map(({ pathValues, pairs, trailingSlash, method }) => {
+    .map(({ pathValues, pairs, trailingSlash, method, accept }) => {
       let index = 0
       let path = route.template.replace(/\{[^}]+\}/g, () => pathValues[index++] ?? '')
       if (trailingSlash && path !== '/') path += '/'
       const query = pairs
         .map(([key, value, bare]) => (bare && value === '' ? key : `${key}=${value}`))
         .join('&')
-      return { url: query ? `${path}?${query}` : path, method }
+      const headers: Record<string, string> = accept === undefined ? {} : { accept }
+      return { url: query ? `${path}?${query}` : path, method, headers }
     })
 }
 
@@ -346,10 +372,16 @@ function checkResponse(
   } else if (status === 200 && documented) {
     const template = servedTemplate(request.url)
     expect(template, where).toBeDefined()
-    expect(
-      validator.check(template ?? '', 200, JSON.parse(response.body)),
-      `${where} (seed ${SEED})`,
-    ).toEqual([])
+    const mediaType = String(response.headers['content-type']).split(';')[0]
+    if (mediaType === 'application/json') {
+      expect(
+        validator.check(template ?? '', 200, JSON.parse(response.body)),
+        `${where} (seed ${SEED})`,
+      ).toEqual([])
+    } else {
+      // An export (format=csv, ndjson, markdown): one of the route's documented media types.
+      expect(validator.mediaTypes(template ?? '', 200), where).toContain(mediaType)
+    }
   }
 }
 
@@ -364,7 +396,11 @@ describe('every route under random and hostile requests', () => {
     for (const route of routes()) {
       await fc.assert(
         fc.asyncProperty(requestFor(route), async (request) => {
-          const response = await api.app.inject({ method: request.method, url: request.url })
+          const response = await api.app.inject({
+            method: request.method,
+            url: request.url,
+            headers: request.headers,
+          })
           checkResponse(request, response)
         }),
         { seed: SEED, numRuns: RUNS_PER_ROUTE, endOnFailure: false },
@@ -380,7 +416,11 @@ describe('every route under random and hostile requests', () => {
       const route: RouteShape = { template, pathParams: [], query: [] }
       await fc.assert(
         fc.asyncProperty(requestFor(route), async (request) => {
-          const response = await api.app.inject({ method: request.method, url: request.url })
+          const response = await api.app.inject({
+            method: request.method,
+            url: request.url,
+            headers: request.headers,
+          })
           checkResponse(request, response, { documented: false })
         }),
         { seed: SEED, numRuns: Math.ceil(RUNS_PER_ROUTE / 4) },
