@@ -16,6 +16,7 @@ import problems, { sendProblem } from './plugins/problems.js'
 import rateLimit from './plugins/rate-limit.js'
 import { requestId } from './plugins/request-id.js'
 import security from './plugins/security.js'
+import catalogPage from './routes/catalog-page.js'
 import categories from './routes/categories.js'
 import meta from './routes/meta.js'
 import resources from './routes/resources.js'
@@ -99,7 +100,8 @@ export async function buildApp(config: Config, options: AppOptions = {}) {
   await app.register(resources, { prefix: '/v1' })
   await app.register(categories, { prefix: '/v1' })
   await app.register(tags, { prefix: '/v1' })
-  app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/v1'))
+  // The catalog page for people, at / (programs start at /v1).
+  await app.register(catalogPage)
 
   return app
 }
