@@ -52,6 +52,12 @@ function el(tag, attributes = {}, ...children) {
   return node
 }
 
+/** Replaces a node's children; null, undefined, false and '' add nothing (replaceChildren would write "null"). */
+function fill(node, ...children) {
+  node.replaceChildren()
+  append(node, children)
+}
+
 function append(node, children) {
   for (const child of children.flat(Number.POSITIVE_INFINITY)) {
     if (child === null || child === undefined || child === false || child === '') continue
@@ -268,7 +274,8 @@ function renderFacets(view, facets) {
   const first = tags.filter((tag, index) => index < TAGS_SHOWN || isSelected('tag', tag.value))
   const rest = tags.filter((tag) => !first.includes(tag))
   const wasOpen = regions.facets.querySelector('details')?.open === true
-  regions.facets.replaceChildren(
+  fill(
+    regions.facets,
     el('h2', {}, 'Categories'),
     el(
       'ul',
@@ -402,7 +409,8 @@ function renderResults(view, answer) {
     meta.total === 0 || data.length === 0
       ? ''
       : `Showing ${number(meta.offset + 1)}–${number(meta.offset + data.length)} of ${number(meta.total)}`
-  regions.pager.replaceChildren(
+  fill(
+    regions.pager,
     prev ? el('a', { rel: 'prev', href: prev }, '← Previous') : null,
     el('p', {}, range),
     next ? el('a', { rel: 'next', href: next }, 'Next →') : null,
@@ -414,7 +422,8 @@ function renderResults(view, answer) {
 
 function renderExports(params) {
   const links = exportLinks(params)
-  regions.exports.replaceChildren(
+  fill(
+    regions.exports,
     'This view as ',
     el('a', { href: links.json, type: 'application/json' }, 'JSON'),
     ' · ',
@@ -435,7 +444,8 @@ function renderNotice(view, corrected) {
     return
   }
   notice.hidden = false
-  notice.replaceChildren(
+  fill(
+    notice,
     'Showing results for “',
     el('strong', {}, corrected),
     '”. ',
@@ -519,7 +529,38 @@ function start() {
     event.preventDefault()
     search()
   })
+  foldFiltersOnPhones()
   document.documentElement.dataset.enhanced = 'true'
+}
+
+/**
+ * On a narrow screen the chips start folded, unless the person opened them on an
+ * earlier page of this visit (chips are links, so each toggle loads a page); on a
+ * wide one they are always open, and their summary is hidden.
+ */
+function foldFiltersOnPhones() {
+  const panel = document.getElementById('filters-panel')
+  if (!panel) return
+  const wide = matchMedia('(min-width: 48rem)')
+  const remembered = () => {
+    try {
+      return sessionStorage.getItem('catalog-filters-open') === 'true'
+    } catch {
+      return false
+    }
+  }
+  panel.open = wide.matches || remembered()
+  panel.addEventListener('toggle', () => {
+    if (wide.matches) return
+    try {
+      sessionStorage.setItem('catalog-filters-open', String(panel.open))
+    } catch {
+      // Storage refused (private mode): the panel just starts folded.
+    }
+  })
+  wide.addEventListener('change', () => {
+    if (wide.matches) panel.open = true
+  })
 }
 
 start()

@@ -338,7 +338,10 @@ export function renderCatalogPage(context: SiteContext, view: CatalogView): Html
       <p id="result-count" class="result-count" role="status">${countText(meta.total, q)}</p>
       ${correctedNotice(view, q)}
       <div class="layout">
+      <details class="filters-panel" id="filters-panel" open>
+        <summary>Categories and tags</summary>
       ${facetChips(view)}
+      </details>
       ${results(view)}
       </div>
       ${exportsLine(view.params)}`
