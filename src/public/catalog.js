@@ -356,7 +356,7 @@ function card(view, resource, categoryNames) {
       el(
         'p',
         { class: 'card-meta' },
-        el('span', { class: 'host' }, resource.host),
+        el('span', { class: 'host' }, filterLink('host', resource.host, resource.host)),
         ' · ',
         filterLink('category', resource.category, categoryNames.get(resource.category) ?? resource.category),
       ),

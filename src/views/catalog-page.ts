@@ -1,3 +1,4 @@
+import type { FacetCount, Resource } from '../queries/resources.js'
 import {
   type ActiveFilters,
   changeView,
@@ -17,8 +18,6 @@ import { layout, SITE_NAME, type SiteContext } from './layout.js'
 // the parts of that answer the page reads; fields other work adds (link health,
 // the corrected query) are optional here, so the page shows them once they exist.
 
-export type FacetCount = { value: string; name: string; count: number }
-
 /** Link health (the link-health work): a badge for anything not `ok`. */
 export type LinkHealth = {
   status: string
@@ -27,16 +26,9 @@ export type LinkHealth = {
   archiveUrl?: string | null
 }
 
-export type CardResource = {
-  id: string
-  title: string
-  url: string
-  description: string
-  category: string
-  tags: string[]
-  host: string
-  links: { title: string; url: string }[]
-  match?: { title: string; snippet: string }
+/** A resource as GET /v1/resources returns it, the parts a card shows. */
+export type CardResource = Omit<Resource, 'position' | 'source' | 'match'> & {
+  match?: Pick<NonNullable<Resource['match']>, 'title' | 'snippet'>
   link?: LinkHealth | null
 }
 
@@ -239,7 +231,7 @@ function card(view: CatalogView, resource: CardResource): Html {
   return html`<li class="card">
           <article aria-labelledby="r-${resource.id}">
             <h3 class="card-title" id="r-${resource.id}">${url ? html`<a href="${url}" rel="noopener">${title}</a>` : title}</h3>
-            <p class="card-meta"><span class="host">${resource.host}</span> · ${filterLink('category', resource.category, categoryName)}</p>
+            <p class="card-meta"><span class="host">${filterLink('host', resource.host, resource.host)}</span> · ${filterLink('category', resource.category, categoryName)}</p>
             ${linkBadge(resource.link)}
             ${text ? html`<p class="card-text">${text}</p>` : ''}
             ${

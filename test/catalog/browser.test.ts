@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import AxeBuilder from '@axe-core/playwright'
+import { AxeBuilder } from '@axe-core/playwright'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { defaultSeedPage, projectRoot } from '../../src/paths.js'
@@ -12,7 +12,7 @@ import {
   launchChromium,
   startCatalogServer,
   watchedPage,
-} from './chromium.js'
+} from '../helpers/chromium.js'
 import { HOSTILE_PAGE, QUOTES_TITLE, SCRIPT_TITLE } from './pages.js'
 
 // The catalog page in a real headless Chromium, over a real listening server: with
@@ -26,6 +26,8 @@ if (!hasChromium)
 
 const IMAGES = join(projectRoot, 'docs', 'images')
 const PHONE = { viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true }
+/** For tests that run axe-core or many page loads: minutes on a busy 2-core machine. */
+const SLOW = 120_000
 const REGIONS = ['result-count', 'notice', 'active-filters', 'facets', 'result-list', 'pager', 'exports']
 
 type ApiList = { data: { title: string }[]; meta: { total: number } }
@@ -218,30 +220,34 @@ describe.skipIf(!hasChromium)('the catalog page in Chromium, JavaScript on', () 
     await page.close()
   })
 
-  it('renders exactly what the server renders for the same URL', async () => {
-    const { page, problems } = await open(jsOn, '/?category=general,python-specific&limit=5')
-    await page.waitForSelector('html[data-enhanced="true"]')
-    const server = await open(jsOff, '/')
-    for (const step of [
-      () => page.locator('#q').pressSequentially('docker', { delay: 20 }),
-      () => page.selectOption('#sort', '-title'),
-      () => page.locator('#q').fill('zzzz'),
-      () => page.locator('#q').fill('compose flask'),
-      () => page.locator('#q').fill(''),
-    ]) {
-      const before = page.url()
-      await step()
-      await page.waitForURL((url) => url.href !== before)
-      await settled(page)
-      await server.page.goto(page.url())
-      expect(await regions(page), path(page)).toEqual(await regions(server.page))
-      expect(await page.title()).toBe(await server.page.title())
-    }
-    expect(problems).toEqual([])
-    expect(server.problems).toEqual([])
-    await page.close()
-    await server.page.close()
-  })
+  it(
+    'renders exactly what the server renders for the same URL',
+    async () => {
+      const { page, problems } = await open(jsOn, '/?category=general,python-specific&limit=5')
+      await page.waitForSelector('html[data-enhanced="true"]')
+      const server = await open(jsOff, '/')
+      for (const step of [
+        () => page.locator('#q').pressSequentially('docker', { delay: 20 }),
+        () => page.selectOption('#sort', '-title'),
+        () => page.locator('#q').fill('zzzz'),
+        () => page.locator('#q').fill('compose flask'),
+        () => page.locator('#q').fill(''),
+      ]) {
+        const before = page.url()
+        await step()
+        await page.waitForURL((url) => url.href !== before)
+        await settled(page)
+        await server.page.goto(page.url())
+        expect(await regions(page), path(page)).toEqual(await regions(server.page))
+        expect(await page.title()).toBe(await server.page.title())
+      }
+      expect(problems).toEqual([])
+      expect(server.problems).toEqual([])
+      await page.close()
+      await server.page.close()
+    },
+    SLOW,
+  )
 
   it('submitting the form searches at once, and the sort order applies without a reload', async () => {
     const { page, problems } = await open(jsOn, '/')
@@ -314,22 +320,26 @@ describe.skipIf(!hasChromium)('accessibility', () => {
     ['/', 'dark', 'desktop'],
     ['/?q=docker', 'dark', 'desktop'],
     ['/?q=docker', 'light', 'phone'],
-  ] as const)('axe-core finds no violation on %s (%s, %s)', async (url, colorScheme, device) => {
-    const context = await browser.newContext({ colorScheme, ...(device === 'phone' ? PHONE : {}) })
-    const { page } = await open(context, url)
-    await page.waitForSelector('html[data-enhanced="true"], .problem')
-    // On a phone the chips start folded: checked folded, then open. Every
-    // disclosure is opened, so what it hides is checked too.
-    const folded = device === 'phone' ? (await new AxeBuilder({ page }).analyze()).violations : []
-    await page.evaluate(`document.querySelectorAll('details').forEach((d) => { d.open = true })`)
-    const results = await new AxeBuilder({ page }).analyze()
-    const violations = [...folded, ...results.violations].map(
-      (v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
-    )
-    expect(violations).toEqual([])
-    expect(results.passes.length).toBeGreaterThan(20)
-    await context.close()
-  })
+  ] as const)(
+    'axe-core finds no violation on %s (%s, %s)',
+    async (url, colorScheme, device) => {
+      const context = await browser.newContext({ colorScheme, ...(device === 'phone' ? PHONE : {}) })
+      const { page } = await open(context, url)
+      await page.waitForSelector('html[data-enhanced="true"], .problem')
+      // On a phone the chips start folded: checked folded, then open. Every
+      // disclosure is opened, so what it hides is checked too.
+      const folded = device === 'phone' ? (await new AxeBuilder({ page }).analyze()).violations : []
+      await page.evaluate(`document.querySelectorAll('details').forEach((d) => { d.open = true })`)
+      const results = await new AxeBuilder({ page }).analyze()
+      const violations = [...folded, ...results.violations].map(
+        (v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+      )
+      expect(violations).toEqual([])
+      expect(results.passes.length).toBeGreaterThan(20)
+      await context.close()
+    },
+    SLOW,
+  )
 
   it.each(['/', '/?q=docker&category=general,python-specific&tag=django,flask', '/?category=nope'])(
     'needs no horizontal scrolling at 375 px: %s',
@@ -389,29 +399,33 @@ describe.skipIf(!hasChromium)('accessibility', () => {
 })
 
 describe.skipIf(!hasChromium)('screenshots for docs/catalog-page.md', () => {
-  it('writes the page on a desktop, on a phone, and a search', async () => {
-    mkdirSync(IMAGES, { recursive: true })
-    const shots: [string, object, string, ((page: Page) => Promise<void>) | null][] = [
-      ['catalog-desktop.png', { viewport: { width: 1280, height: 900 } }, '/', null],
-      ['catalog-phone.png', PHONE, '/', null],
-      [
-        'catalog-search.png',
-        { viewport: { width: 1280, height: 900 } },
-        '/?tag=django',
-        async (page) => {
-          await page.waitForSelector('html[data-enhanced="true"]')
-          await page.locator('#q').pressSequentially('postgres', { delay: 20 })
-          await countFor(page, '“postgres”')
-        },
-      ],
-    ]
-    for (const [file, options, url, act] of shots) {
-      const context = await browser.newContext({ ...options, colorScheme: 'light', deviceScaleFactor: 1 })
-      const { page, problems } = await open(context, url)
-      if (act) await act(page)
-      await page.screenshot({ path: join(IMAGES, file), animations: 'disabled', caret: 'hide' })
-      expect(problems).toEqual([])
-      await context.close()
-    }
-  })
+  it(
+    'writes the page on a desktop, on a phone, and a search',
+    async () => {
+      mkdirSync(IMAGES, { recursive: true })
+      const shots: [string, object, string, ((page: Page) => Promise<void>) | null][] = [
+        ['catalog-desktop.png', { viewport: { width: 1280, height: 900 } }, '/', null],
+        ['catalog-phone.png', PHONE, '/', null],
+        [
+          'catalog-search.png',
+          { viewport: { width: 1280, height: 900 } },
+          '/?tag=django',
+          async (page) => {
+            await page.waitForSelector('html[data-enhanced="true"]')
+            await page.locator('#q').pressSequentially('postgres', { delay: 20 })
+            await countFor(page, '“postgres”')
+          },
+        ],
+      ]
+      for (const [file, options, url, act] of shots) {
+        const context = await browser.newContext({ ...options, colorScheme: 'light', deviceScaleFactor: 1 })
+        const { page, problems } = await open(context, url)
+        if (act) await act(page)
+        await page.screenshot({ path: join(IMAGES, file), animations: 'disabled', caret: 'hide' })
+        expect(problems).toEqual([])
+        await context.close()
+      }
+    },
+    SLOW,
+  )
 })

@@ -14,7 +14,7 @@ import { buildDatabase } from '../../src/db/build-database.js'
 import { assembleDataset } from '../../src/ingest/assemble-dataset.js'
 import { readPage } from '../../src/ingest/read-page.js'
 import { defaultSeedPage } from '../../src/paths.js'
-import { tempDir } from '../helpers/database.js'
+import { tempDir } from './database.js'
 
 // Debian's Chromium through playwright-core, as the /docs test drives it: no
 // browser is ever downloaded (apt-get install chromium). Without it the browser
