@@ -16,8 +16,8 @@ import problems, { sendProblem } from './plugins/problems.js'
 import rateLimit from './plugins/rate-limit.js'
 import { requestId } from './plugins/request-id.js'
 import security from './plugins/security.js'
-import catalogPage from './routes/catalog-page.js'
 import categories from './routes/categories.js'
+import homePage from './routes/home-page.js'
 import meta from './routes/meta.js'
 import resources from './routes/resources.js'
 import tags from './routes/tags.js'
@@ -101,7 +101,7 @@ export async function buildApp(config: Config, options: AppOptions = {}) {
   await app.register(categories, { prefix: '/v1' })
   await app.register(tags, { prefix: '/v1' })
   // The catalog page for people, at / (programs start at /v1).
-  await app.register(catalogPage)
+  await app.register(homePage)
 
   return app
 }

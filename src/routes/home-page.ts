@@ -28,10 +28,13 @@ import {
 import type { SiteContext } from '../views/layout.js'
 import { answerResourceList } from './resource-list.js'
 
-// The catalog page: GET / answers the same query as GET /v1/resources, through
+// The home page is the catalog: GET / answers the same query as GET /v1/resources, through
 // the same schema and the same answerResourceList, as a server-rendered page that
 // works without JavaScript. Its one script, stylesheet and icon are served under
 // content-hashed names, so a browser may keep them for a year.
+//
+// (Imported after routes/categories.ts in app.ts, as its name sorts: the order in
+// which modules name their zod schemas is the order of openapi.yaml's components.)
 //
 // / always answers HTML, whatever the Accept header: one representation per URL
 // keeps the response cache keyed on the URL alone, and programs have /v1 (the
@@ -94,7 +97,7 @@ function activeFilters(db: Sqlite, query: ResourceListQuery, params: URLSearchPa
   }
 }
 
-const catalogPage: FastifyPluginAsyncZod = async (app) => {
+const homePage: FastifyPluginAsyncZod = async (app) => {
   const assets = {
     script: hashedAsset(ASSET_FILES.script),
     style: hashedAsset(ASSET_FILES.style),
@@ -191,4 +194,4 @@ const catalogPage: FastifyPluginAsyncZod = async (app) => {
   )
 }
 
-export default catalogPage
+export default homePage
