@@ -3,6 +3,7 @@ import { defaultSeedPage } from '../../src/paths.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { attr, byClass, byId, byTag, parseHtml, text } from './dom.js'
 import { HOSTILE_HEADING as HEADING, HOSTILE_PAGE, QUOTES_TITLE, SCRIPT_TITLE } from './pages.js'
+import { QUIET } from './server.js'
 
 // A page whose titles, descriptions and section heading hold <script>, markup,
 // quotes and ampersands (test/fixtures/hostile.markdown), seeded beside the Docker
@@ -11,7 +12,7 @@ import { HOSTILE_HEADING as HEADING, HOSTILE_PAGE, QUOTES_TITLE, SCRIPT_TITLE } 
 
 let t: TestApp
 beforeAll(async () => {
-  t = await startTestApp({ RATE_LIMIT_MAX: '0' }, [defaultSeedPage, HOSTILE_PAGE])
+  t = await startTestApp(QUIET, [defaultSeedPage, HOSTILE_PAGE])
 })
 afterAll(async () => {
   await t.close()

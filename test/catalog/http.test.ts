@@ -2,6 +2,7 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { attr, byTag, parseHtml } from './dom.js'
+import { QUIET } from './server.js'
 
 // The catalog page is cached like the JSON (ETag, 304, Cache-Control, the response
 // cache and its br/gzip bodies), answers HEAD, carries its own CSP, and serves its
@@ -10,7 +11,7 @@ import { attr, byTag, parseHtml } from './dom.js'
 let t: TestApp
 let assets: { script: string; style: string; icon: string }
 beforeAll(async () => {
-  t = await startTestApp({ RATE_LIMIT_MAX: '0' })
+  t = await startTestApp(QUIET)
   const doc = parseHtml((await t.app.inject('/')).payload)
   const script = byTag(doc, 'script')[0]
   const style = byTag(doc, 'link').find((element) => attr(element, 'rel') === 'stylesheet')

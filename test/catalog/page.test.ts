@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { escapeHtml } from '../../src/views/html.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { attr, byClass, byId, byTag, hrefs, link, parseHtml, text } from './dom.js'
+import { QUIET } from './server.js'
 
 // GET / on the real app over the real seeded Docker page (33 resources, 4
 // categories): the page answers what GET /v1/resources answers for the same query,
@@ -9,7 +10,7 @@ import { attr, byClass, byId, byTag, hrefs, link, parseHtml, text } from './dom.
 
 let t: TestApp
 beforeAll(async () => {
-  t = await startTestApp({ RATE_LIMIT_MAX: '0' })
+  t = await startTestApp(QUIET)
 })
 afterAll(async () => {
   await t.close()

@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs'
-import { join } from 'node:path'
 import {
   type Browser,
   type BrowserContext,
@@ -7,14 +6,6 @@ import {
   chromium,
   type Page,
 } from 'playwright-core'
-import { sourceHash } from '../../seed/seed.js'
-import { buildApp } from '../../src/app.js'
-import { loadConfig } from '../../src/config.js'
-import { buildDatabase } from '../../src/db/build-database.js'
-import { assembleDataset } from '../../src/ingest/assemble-dataset.js'
-import { readPage } from '../../src/ingest/read-page.js'
-import { defaultSeedPage } from '../../src/paths.js'
-import { tempDir } from './database.js'
 
 // Debian's Chromium through playwright-core, as the /docs test drives it: no
 // browser is ever downloaded (apt-get install chromium). Without it the browser
@@ -69,36 +60,6 @@ export async function watchedPage(context: BrowserContext): Promise<{ page: Page
     })`,
   })
   return { page, problems }
-}
-
-export type CatalogServer = { origin: string; close: () => Promise<void> }
-
-/**
- * The real app, listening on loopback, over a database seeded from these pages
- * at a fixed time: the footer shows the seed time, and fixed it keeps the
- * screenshots the same from run to run.
- */
-export async function startCatalogServer(pages: string[] = [defaultSeedPage]): Promise<CatalogServer> {
-  const { dir, cleanup } = tempDir('dra-catalog-')
-  const databasePath = join(dir, 'resources.db')
-  buildDatabase(
-    databasePath,
-    assembleDataset(pages.map((page) => readPage(page))),
-    sourceHash(pages),
-    new Date('2026-01-15T09:30:00Z'),
-  )
-  const app = await buildApp(
-    loadConfig({ DATABASE_PATH: databasePath, LOG_LEVEL: 'silent', RATE_LIMIT_MAX: '0' }),
-    { logger: false },
-  )
-  const origin = await app.listen({ port: 0, host: '127.0.0.1' })
-  return {
-    origin,
-    close: async () => {
-      await app.close()
-      cleanup()
-    },
-  }
 }
 
 export const JS_OFF: BrowserContextOptions = { javaScriptEnabled: false }
