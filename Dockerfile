@@ -60,6 +60,8 @@ COPY --from=prod-deps /app/node_modules ./node_modules
 COPY package.json ./
 COPY migrations ./migrations
 COPY seed/docker.markdown seed/docker.categories.json ./seed/
+# The catalog page's script, stylesheet and icon, read (and hashed) at start-up.
+COPY src/public ./src/public
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/data/resources.db ./data/resources.db
 

@@ -168,6 +168,9 @@ check "GET /v1/resources?category=general: exactly 13 resources, meta.total 13, 
   'res.status === 200 && Array.isArray(body?.data) && body.data.length === 13 && body.meta?.total === 13 && !!res.headers.get("x-request-id")'
 check "GET /v1/resources?q=django: search hits" "$BASE/v1/resources?q=django" \
   'res.status === 200 && Array.isArray(body?.data) && body.data.length > 0'
+# The server reads the page's assets from src/public at start-up: it would not be up without them.
+check "GET /?q=django: the catalog page, as HTML" "$BASE/?q=django" \
+  'res.status === 200 && res.headers.get("content-type") === "text/html; charset=utf-8"'
 
 # ---- 3. user, health, graceful stop ------------------------------------------------------------
 step "process identity, health check, stop"

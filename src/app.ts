@@ -17,6 +17,7 @@ import rateLimit from './plugins/rate-limit.js'
 import { requestId } from './plugins/request-id.js'
 import security from './plugins/security.js'
 import categories from './routes/categories.js'
+import homePage from './routes/home-page.js'
 import links from './routes/links.js'
 import meta from './routes/meta.js'
 import resources from './routes/resources.js'
@@ -101,7 +102,8 @@ export async function buildApp(config: Config, options: AppOptions = {}) {
   await app.register(categories, { prefix: '/v1' })
   await app.register(tags, { prefix: '/v1' })
   await app.register(links, { prefix: '/v1' })
-  app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/v1'))
+  // The catalog page for people, at / (programs start at /v1).
+  await app.register(homePage)
 
   return app
 }

@@ -89,6 +89,20 @@ describe('the bundled production server', () => {
     expect((await script.arrayBuffer()).byteLength).toBeGreaterThan(100_000)
   })
 
+  it('serves the catalog page and its assets, which it reads from src/public', async () => {
+    const page = await fetch(`${origin}/?q=docker`)
+    expect(page.status).toBe(200)
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8')
+    const html = await page.text()
+    const assets = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((match) => match[1])
+    expect(assets).toHaveLength(3)
+    for (const asset of assets) {
+      const response = await fetch(`${origin}${asset}`, { headers: { 'accept-encoding': 'br' } })
+      expect(response.status, asset).toBe(200)
+      expect(response.headers.get('cache-control'), asset).toBe('public, max-age=31536000, immutable')
+    }
+  })
+
   it('answers errors as problem+json and exits 0 on SIGTERM', async () => {
     const response = await fetch(`${origin}/v1/resources?limit=1000`)
     expect(response.status).toBe(400)

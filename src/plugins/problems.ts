@@ -71,43 +71,45 @@ function validationErrors(request: FastifyRequest, error: FastifyError): ParamEr
   })
 }
 
+export type ProblemBody = { status: number; detail: string; code?: string; errors?: ParamError[] }
+
 /**
- * Every error leaves as RFC 9457 problem details. Client errors say what was wrong
- * and what is allowed; server errors are logged in full and answered with a
- * generic detail, so no stack trace or SQL ever reaches a client.
+ * What an error tells the client. Client errors say what was wrong and what is
+ * allowed; server errors are logged in full here and described generically, so
+ * no stack trace or SQL ever reaches a client. The catalog page shows the same
+ * body as HTML.
  */
+export function problemFor(error: FastifyError, request: FastifyRequest): ProblemBody {
+  if (error instanceof ProblemError) {
+    return { status: error.status, detail: error.detail, code: error.code, errors: error.errors }
+  }
+  if (error.validation) {
+    const errors = validationErrors(request, error)
+    // Both messages validationErrors() gives a parameter the route does not take.
+    const unknown = errors.some(
+      (item) =>
+        item.message.startsWith('unknown parameter') || item.message === 'this endpoint takes no parameters',
+    )
+    return {
+      status: 400,
+      detail: invalidParams(errors).detail,
+      code: unknown ? 'unknown_parameter' : 'invalid_parameter',
+      errors,
+    }
+  }
+  const status = error.statusCode ?? 500
+  if (status >= 400 && status < 500 && !isResponseSerializationError(error)) {
+    return { status, detail: error.message, code: error.code?.toLowerCase() }
+  }
+  request.log.error({ err: error }, 'request failed')
+  return { status: 500, detail: 'An unexpected error occurred; it has been logged.', code: 'internal' }
+}
+
+/** Every error leaves as RFC 9457 problem details. */
 async function problems(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof ProblemError) {
-      return sendProblem(reply, error.status, {
-        detail: error.detail,
-        code: error.code,
-        errors: error.errors,
-      })
-    }
-    if (error.validation) {
-      const errors = validationErrors(request, error)
-      // Both messages validationErrors() gives a parameter the route does not take.
-      const unknown = errors.some(
-        (item) =>
-          item.message.startsWith('unknown parameter') ||
-          item.message === 'this endpoint takes no parameters',
-      )
-      return sendProblem(reply, 400, {
-        detail: invalidParams(errors).detail,
-        code: unknown ? 'unknown_parameter' : 'invalid_parameter',
-        errors,
-      })
-    }
-    const status = error.statusCode ?? 500
-    if (status >= 400 && status < 500 && !isResponseSerializationError(error)) {
-      return sendProblem(reply, status, { detail: error.message, code: error.code?.toLowerCase() })
-    }
-    request.log.error({ err: error }, 'request failed')
-    return sendProblem(reply, 500, {
-      detail: 'An unexpected error occurred; it has been logged.',
-      code: 'internal',
-    })
+    const problem = problemFor(error, request)
+    return sendProblem(reply, problem.status, problem)
   })
 
   app.setNotFoundHandler((request, reply) =>

@@ -6,8 +6,9 @@ import helmet, { type HelmetOptions } from 'helmet'
 // Security headers from helmet on every response. The API answers JSON,
 // which a browser never needs to run anything for, so its policy allows nothing
 // at all; only the interactive /docs page (swagger-ui: its own scripts, styles,
-// data: icons and a fetch of the spec) gets a policy that lets it work, and
-// still nothing from another origin.
+// data: icons and a fetch of the spec) and the catalog page at / (its own one
+// script, stylesheet and icon, and fetches of the API) get policies that let them
+// work, and still nothing from another origin.
 
 /** JSON and problem+json: no scripts, styles, frames or form targets. */
 export const API_CSP = {
@@ -35,7 +36,30 @@ export const DOCS_CSP = {
   frameAncestors: ["'none'"],
 }
 
+/**
+ * The catalog page at / and its assets: one script, one stylesheet and an icon
+ * from this origin, no inline script or style of any kind, fetches to the API
+ * only. Its script builds the DOM without parsing HTML strings, so Trusted Types
+ * are required with no policy at all: a string can never reach innerHTML.
+ */
+export const CATALOG_CSP = {
+  defaultSrc: ["'none'"],
+  baseUri: ["'none'"],
+  scriptSrc: ["'self'"],
+  scriptSrcAttr: ["'none'"],
+  styleSrc: ["'self'"],
+  styleSrcAttr: ["'none'"],
+  imgSrc: ["'self'"],
+  connectSrc: ["'self'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+  objectSrc: ["'none'"],
+  requireTrustedTypesFor: ["'script'"],
+  trustedTypes: ["'none'"],
+}
+
 export const DOCS_PREFIX = '/docs'
+export const ASSETS_PREFIX = '/assets/'
 
 const COMMON: HelmetOptions = {
   // Resources are public data meant to be read cross-origin (CORS allows it).
@@ -73,14 +97,27 @@ const DOCS_HEADERS = helmetHeaders({
   ...COMMON,
   contentSecurityPolicy: { useDefaults: false, directives: DOCS_CSP },
 })
+const CATALOG_HEADERS = helmetHeaders({
+  ...COMMON,
+  contentSecurityPolicy: { useDefaults: false, directives: CATALOG_CSP },
+})
 
 function isDocs(url: string): boolean {
   return url === DOCS_PREFIX || url.startsWith(`${DOCS_PREFIX}/`) || url.startsWith(`${DOCS_PREFIX}?`)
 }
 
+function isCatalog(url: string): boolean {
+  return url === '/' || url.startsWith('/?') || url.startsWith(ASSETS_PREFIX)
+}
+
+function headersFor(url: string): Record<string, string> {
+  if (isCatalog(url)) return CATALOG_HEADERS
+  return isDocs(url) ? DOCS_HEADERS : API_HEADERS
+}
+
 async function security(app: FastifyInstance) {
   app.addHook('onRequest', (request, reply, done) => {
-    reply.headers(isDocs(request.url) ? DOCS_HEADERS : API_HEADERS)
+    reply.headers(headersFor(request.url))
     done()
   })
 }

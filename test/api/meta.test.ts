@@ -26,9 +26,10 @@ describe('the API index', () => {
     expect(new Date(response.body.dataset.seededAt).toString()).not.toBe('Invalid Date')
   })
 
-  it('GET / redirects to /v1', async () => {
-    const response = await t.http().get('/').expect(302)
-    expect(response.headers.location).toBe('/v1')
+  it('GET / is the catalog page for people; programs start at /v1', async () => {
+    const response = await t.http().get('/').expect(200)
+    expect(response.headers['content-type']).toBe('text/html; charset=utf-8')
+    expect(response.text).toContain('<a href="/v1">JSON API</a>')
   })
 })
 

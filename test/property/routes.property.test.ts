@@ -352,7 +352,7 @@ function servedTemplate(url: string): string | undefined {
 function checkResponse(
   request: { url: string; method: string },
   response: { statusCode: number; headers: Record<string, unknown>; body: string },
-  { documented = true } = {},
+  { documented = true, html = false } = {},
 ): void {
   const { statusCode: status } = response
   const where = `${request.method} ${request.url} -> ${status}`
@@ -364,6 +364,11 @@ function checkResponse(
     expect(String(value), `${where}: header ${name}`).not.toMatch(/[\r\n]/)
   }
   if (request.method === 'HEAD') return
+  if (html) {
+    // The catalog page answers its errors as HTML pages, for people.
+    expect(String(response.headers['content-type']), where).toBe('text/html; charset=utf-8')
+    return
+  }
   if (status >= 400) {
     expect(String(response.headers['content-type']), where).toMatch(/^application\/problem\+json/)
     const body = JSON.parse(response.body)
@@ -409,10 +414,10 @@ describe('every route under random and hostile requests', () => {
     expect(figures.requests).toBeGreaterThanOrEqual(10_000)
   }, 180_000)
 
-  it('answers the undocumented URLs (/, the spec, the docs page) with no 5xx either', async () => {
+  it('answers the undocumented URLs (the spec, the docs page) with no 5xx either', async () => {
     // Not in the OpenAPI document, so their 200 bodies have no schema to check;
     // their errors must still be problems.
-    for (const template of ['/', '/openapi.json', '/openapi.yaml', '/docs', '/docs/static/index.css']) {
+    for (const template of ['/openapi.json', '/openapi.yaml', '/docs', '/docs/static/index.css']) {
       const route: RouteShape = { template, pathParams: [], query: [] }
       await fc.assert(
         fc.asyncProperty(requestFor(route), async (request) => {
@@ -426,5 +431,23 @@ describe('every route under random and hostile requests', () => {
         { seed: SEED, numRuns: Math.ceil(RUNS_PER_ROUTE / 4) },
       )
     }
+  }, 60_000)
+
+  it('answers the catalog page (/) with no 5xx, its pages and errors as HTML', async () => {
+    // The page takes the parameters of GET /v1/resources.
+    const list = routes().find((route) => route.template === '/v1/resources')
+    expect(list).toBeDefined()
+    const route: RouteShape = { template: '/', pathParams: [], query: list?.query ?? [] }
+    await fc.assert(
+      fc.asyncProperty(requestFor(route), async (request) => {
+        const response = await api.app.inject({ method: request.method, url: request.url })
+        // A form's empty fields are redirected away (3xx, no body to check).
+        checkResponse(request, response, {
+          documented: false,
+          html: !(response.statusCode >= 300 && response.statusCode < 400),
+        })
+      }),
+      { seed: SEED, numRuns: Math.ceil(RUNS_PER_ROUTE / 2) },
+    )
   }, 60_000)
 })

@@ -1,14 +1,12 @@
-import { existsSync } from 'node:fs'
-import { type Browser, chromium } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestApp, type TestApp } from '../helpers/app.js'
+import { CHROMIUM, hasChromium, launchChromium } from '../helpers/chromium.js'
 
 // The /docs page (swagger-ui) must work under the Content-Security-Policy helmet
 // sends: a real headless Chromium loads it from a real listening server, and any
 // CSP violation or console error fails the test. Debian's Chromium is used; no
 // browser is ever downloaded (apt-get install chromium).
-const CHROMIUM = '/usr/bin/chromium'
-const hasChromium = existsSync(CHROMIUM)
 if (!hasChromium) console.warn(`docs CSP test skipped: ${CHROMIUM} not found (apt-get install -y chromium)`)
 
 describe.skipIf(!hasChromium)('the /docs page under the Content-Security-Policy', () => {
@@ -19,18 +17,7 @@ describe.skipIf(!hasChromium)('the /docs page under the Content-Security-Policy'
   beforeAll(async () => {
     api = await startTestApp({ RATE_LIMIT_MAX: '0' })
     origin = await api.app.listen({ port: 0, host: '127.0.0.1' })
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    })
+    browser = await launchChromium()
   })
 
   afterAll(async () => {
