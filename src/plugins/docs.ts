@@ -77,6 +77,19 @@ function describeResponses(operation: Operation, schemas: Record<string, { descr
   }
 }
 
+/**
+ * Every operation may also answer 429 (rate limit), 503 (overloaded) or 500, always
+ * as a problem (problems.ts): documented once per operation as its `default`
+ * response, so a typed client types every error body, not just the listed ones.
+ */
+function documentOtherErrors(operation: Operation, schemas: Record<string, unknown>) {
+  if (!('Problem' in schemas) || !operation.responses || 'default' in operation.responses) return
+  operation.responses.default = {
+    description: 'Any other error, e.g. 429 over the rate limit, 503 overloaded or 500',
+    content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+  }
+}
+
 /** Finishes the generated document for client generators and linters, every route alike. */
 const finishDocument: typeof jsonSchemaTransformObject = (input) => {
   const openapi = jsonSchemaTransformObject(input) as Document
@@ -86,6 +99,7 @@ const finishDocument: typeof jsonSchemaTransformObject = (input) => {
     for (const operation of Object.values(item)) {
       hoistSerialization(operation)
       describeResponses(operation, schemas)
+      documentOtherErrors(operation, schemas)
     }
   }
   return openapi as ReturnType<typeof jsonSchemaTransformObject>
