@@ -75,7 +75,9 @@ async function contractClient(app: TestApp): Promise<Client> {
       const media = response.headers.get('content-type')?.split(';')[0]?.trim() ?? ''
       const content = operation.responses[String(status)]?.content ?? {}
       if (!(media in content)) {
-        throw new Error(`${where}: ${media} is not documented (documented: ${Object.keys(content).join(', ')})`)
+        throw new Error(
+          `${where}: ${media} is not documented (documented: ${Object.keys(content).join(', ')})`,
+        )
       }
       const text = await response.clone().text()
       const body = media.endsWith('json') ? JSON.parse(text) : text
