@@ -18,7 +18,7 @@ type Document = { servers?: { url: string }[]; paths: Record<string, Record<stri
 let t: TestApp
 let document: Document
 beforeAll(async () => {
-  t = await startTestApp({ RATE_LIMIT_MAX: '0' })
+  t = await startTestApp({ RATE_LIMIT_MAX: '0', MAX_EVENT_LOOP_DELAY_MS: '0' })
   document = (await t.app.inject('/openapi.json')).json()
 })
 afterAll(async () => {
