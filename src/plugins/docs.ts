@@ -12,6 +12,29 @@ export const OPENAPI_INFO = {
   description:
     'The curated Docker learning resources of the Full Stack Python "Docker" page, as filterable, searchable JSON. Errors are RFC 9457 problem details (application/problem+json).',
   license: { name: 'MIT', identifier: 'MIT' },
+  // The project has no public home page yet: the contact names who answers for the
+  // API without inventing a URL. Add `url` or `email` once there is one.
+  contact: { name: 'docker-resources-api maintainers' },
+}
+
+/**
+ * Relative, so the document is right wherever the API is served: a client resolves
+ * it against the URL it fetched the document from (what /docs does), or is given its
+ * base URL (the typed client). The API's own links (links.next, Link headers) are
+ * root-relative paths too, so a base with a path prefix would break them as well.
+ */
+export const OPENAPI_SERVERS = [{ url: '/', description: 'The server this document is served from' }]
+
+type Operation = {
+  parameters?: { schema?: Record<string, unknown>; [keyword: string]: unknown }[]
+  responses?: Record<
+    string,
+    { description?: string; content?: Record<string, { schema?: { $ref?: string } }> }
+  >
+}
+type Document = {
+  paths?: Record<string, Record<string, Operation>>
+  components?: { schemas?: Record<string, { description?: string }> }
 }
 
 /**
@@ -19,14 +42,64 @@ export const OPENAPI_INFO = {
  * Named schemas here describe responses only, so the input copies are noise to
  * a client generating types, and are dropped.
  */
-const withoutUnusedInputSchemas: typeof jsonSchemaTransformObject = (document) => {
-  const openapi = jsonSchemaTransformObject(document) as {
-    components?: { schemas?: Record<string, unknown> }
+function dropInputCopies(schemas: Record<string, unknown>) {
+  for (const name of Object.keys(schemas)) {
+    if (name.endsWith('Input') && name.slice(0, -'Input'.length) in schemas) delete schemas[name]
   }
-  const schemas = openapi.components?.schemas
-  if (schemas) {
-    for (const name of Object.keys(schemas)) {
-      if (name.endsWith('Input') && name.slice(0, -'Input'.length) in schemas) delete schemas[name]
+}
+
+/** Keywords of a Parameter Object that a parameter's schema may declare (listParam does). */
+const PARAMETER_KEYWORDS = ['style', 'explode'] as const
+
+/**
+ * A parameter's schema may say how the parameter is written in a URL (listParam's
+ * arrays: repeated, tag=a&tag=b). @fastify/swagger reads style and explode only for
+ * a whole querystring, so they are moved from each schema onto its own parameter.
+ */
+function hoistSerialization(operation: Operation) {
+  for (const parameter of operation.parameters ?? []) {
+    for (const keyword of PARAMETER_KEYWORDS) {
+      if (parameter.schema && keyword in parameter.schema) {
+        parameter[keyword] = parameter.schema[keyword]
+        delete parameter.schema[keyword]
+      }
+    }
+  }
+}
+
+/** A response @fastify/swagger could only call "Default Response" is described by the schema it returns. */
+function describeResponses(operation: Operation, schemas: Record<string, { description?: string }>) {
+  for (const response of Object.values(operation.responses ?? {})) {
+    if (response.description !== 'Default Response') continue
+    const ref = Object.values(response.content ?? {})[0]?.schema?.$ref ?? ''
+    const description = schemas[ref.replace('#/components/schemas/', '')]?.description
+    if (description) response.description = description
+  }
+}
+
+/**
+ * Every operation may also answer 429 (rate limit), 503 (overloaded) or 500, always
+ * as a problem (problems.ts): documented once per operation as its `default`
+ * response, so a typed client types every error body, not just the listed ones.
+ */
+function documentOtherErrors(operation: Operation, schemas: Record<string, unknown>) {
+  if (!('Problem' in schemas) || !operation.responses || 'default' in operation.responses) return
+  operation.responses.default = {
+    description: 'Any other error, e.g. 429 over the rate limit, 503 overloaded or 500',
+    content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+  }
+}
+
+/** Finishes the generated document for client generators and linters, every route alike. */
+const finishDocument: typeof jsonSchemaTransformObject = (input) => {
+  const openapi = jsonSchemaTransformObject(input) as Document
+  const schemas = openapi.components?.schemas ?? {}
+  dropInputCopies(schemas)
+  for (const item of Object.values(openapi.paths ?? {})) {
+    for (const operation of Object.values(item)) {
+      hoistSerialization(operation)
+      describeResponses(operation, schemas)
+      documentOtherErrors(operation, schemas)
     }
   }
   return openapi as ReturnType<typeof jsonSchemaTransformObject>
@@ -41,6 +114,7 @@ async function docs(app: FastifyInstance, options: { ui: boolean }) {
     openapi: {
       openapi: '3.1.0',
       info: OPENAPI_INFO,
+      servers: OPENAPI_SERVERS,
       tags: [
         { name: 'resources', description: 'Learning resources: list, filter, search, fetch one' },
         { name: 'categories', description: 'The sections of the page' },
@@ -51,7 +125,7 @@ async function docs(app: FastifyInstance, options: { ui: boolean }) {
       ],
     },
     transform: jsonSchemaTransform,
-    transformObject: withoutUnusedInputSchemas,
+    transformObject: finishDocument,
   })
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())

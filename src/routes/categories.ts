@@ -28,7 +28,9 @@ const categories: FastifyPluginAsyncZod = async (app) => {
     '/categories',
     {
       schema: {
+        operationId: 'listCategories',
         summary: 'All categories, in page order, with resource counts',
+        description: 'Every section of the page, in page order, each with how many resources it holds.',
         tags: ['categories'],
         querystring: NoQuerySchema,
         response: { 200: CategoryListSchema, 400: problemResponses[400] },
@@ -41,7 +43,10 @@ const categories: FastifyPluginAsyncZod = async (app) => {
     '/categories/:slug',
     {
       schema: {
+        operationId: 'getCategory',
         summary: 'One category',
+        description:
+          'A category by slug or display name, forgiving case, spaces and underscores (general, "Python images", python_specific). 404 lists the valid slugs.',
         tags: ['categories'],
         params: CategoryParamsSchema,
         querystring: NoQuerySchema,
@@ -55,6 +60,7 @@ const categories: FastifyPluginAsyncZod = async (app) => {
     '/categories/:slug/resources',
     {
       schema: {
+        operationId: 'listCategoryResources',
         summary: "A category's resources",
         description:
           'The resource list with the category fixed; takes every other parameter of /v1/resources.',

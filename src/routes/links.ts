@@ -15,6 +15,7 @@ const links: FastifyPluginAsyncZod = async (app) => {
     '/links',
     {
       schema: {
+        operationId: 'getLinkHealth',
         summary: 'Link health of the whole dataset',
         description:
           'Counts by status, the oldest and newest check, and the resources whose link is not ok (or has the statuses given), in page order with their line on the page.',

@@ -11,7 +11,10 @@ const meta: FastifyPluginAsyncZod = async (app) => {
     '/v1',
     {
       schema: {
+        operationId: 'getApiIndex',
         summary: 'What this API serves, and where',
+        description:
+          'The entry point: the API name and version, the dataset being served (source hash, when it was seeded, counts) and the URLs of the other endpoints.',
         tags: ['meta'],
         querystring: NoQuerySchema,
         response: { 200: ApiIndexSchema, 400: problemResponses[400] },
@@ -40,7 +43,10 @@ const meta: FastifyPluginAsyncZod = async (app) => {
     {
       config: { health: true },
       schema: {
+        operationId: 'getHealth',
         summary: 'Liveness: the process is up',
+        description:
+          'Answers 200 while the process runs, without touching the database: for liveness probes. Never rate-limited, cached or logged.',
         tags: ['health'],
         response: { 200: HealthSchema },
       },
@@ -53,7 +59,10 @@ const meta: FastifyPluginAsyncZod = async (app) => {
     {
       config: { health: true },
       schema: {
+        operationId: 'getReadiness',
         summary: 'Readiness: the database is open and holds resources',
+        description:
+          'Answers 200 with the resource count once the database can be read and holds resources, 503 problem (code not_ready) otherwise: for readiness probes and load balancers. Never rate-limited, cached or logged.',
         tags: ['health'],
         response: { 200: ReadySchema, 503: problemResponse('Not ready') },
       },

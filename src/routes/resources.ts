@@ -18,6 +18,7 @@ const resources: FastifyPluginAsyncZod = async (app) => {
     '/resources',
     {
       schema: {
+        operationId: 'listResources',
         summary: 'List, filter and search resources',
         description:
           'Filters combine with AND; several values of one filter (comma-separated) combine with OR. Paginate with limit and offset, or follow links.next (keyset cursor). A search that finds nothing is retried with its typos corrected (meta.correctedQuery). fields= trims each resource; format= (or Accept) exports every matching row as CSV, NDJSON or Markdown.',
@@ -33,7 +34,10 @@ const resources: FastifyPluginAsyncZod = async (app) => {
     '/resources/:id',
     {
       schema: {
+        operationId: 'getResource',
         summary: 'One resource by id',
+        description:
+          'The resource with this id. Ids are stable: made from the normalized URL alone, so reordering or retitling the page never changes them. 404 when no resource has the id.',
         tags: ['resources'],
         params: ResourceParamsSchema,
         querystring: ResourceQuerySchema,

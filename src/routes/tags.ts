@@ -8,7 +8,10 @@ const tags: FastifyPluginAsyncZod = async (app) => {
     '/tags',
     {
       schema: {
+        operationId: 'listTags',
         summary: 'All tags with resource counts, most used first',
+        description:
+          'Every tag with how many resources carry it, most used first (ties by slug). Filter resources with tag=.',
         tags: ['tags'],
         querystring: NoQuerySchema,
         response: { 200: TagListSchema, 400: problemResponses[400] },

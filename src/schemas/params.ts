@@ -24,18 +24,32 @@ export function textParam(maxLength: number) {
 /**
  * Several values, comma-separated; a repeated parameter (?tag=a&tag=b) means the
  * same as ?tag=a,b. Returns the trimmed, non-empty values.
+ *
+ * The input side is an array of strings (a lone value is wrapped), so the OpenAPI
+ * document declares the parameter as an array and typed clients pass arrays; the
+ * meta declares how such an array is written in a URL (repeated, `tag=a&tag=b`),
+ * and docs.ts moves it from the schema onto the parameter. The length limit is on
+ * the values joined, as before.
  */
 export function listParam(maxLength: number) {
-  return z.preprocess(
-    (value) => (Array.isArray(value) ? value.join(',') : value),
-    z
-      .string({ error: 'must be text' })
-      .max(maxLength, { error: `must be at most ${maxLength} characters` })
-      .transform((value) =>
-        value
-          .split(',')
-          .map((item) => item.trim())
-          .filter((item) => item.length > 0),
-      ),
-  )
+  const tooLong = { error: `must be at most ${maxLength} characters` }
+  return z
+    .preprocess(
+      (value) => (typeof value === 'string' ? [value] : value),
+      z
+        .array(z.string({ error: 'must be text' }).max(maxLength, tooLong), { error: 'must be text' })
+        .transform((values) => values.join(','))
+        .pipe(
+          z
+            .string()
+            .max(maxLength, tooLong)
+            .transform((value) =>
+              value
+                .split(',')
+                .map((item) => item.trim())
+                .filter((item) => item.length > 0),
+            ),
+        ),
+    )
+    .meta({ style: 'form', explode: true })
 }

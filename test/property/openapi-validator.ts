@@ -30,14 +30,17 @@ export class ResponseValidator {
     this.ajv.addSchema({ ...doc, $id: DOC_ID })
   }
 
-  /** The validator of `template`'s GET response with `status`, or undefined when none is documented. */
-  validator(template: string, status: number): ValidateFunction | undefined {
-    const key = `${template} ${status}`
+  /**
+   * The validator of `template`'s GET response with `status` (under `media`, else
+   * its first media type), or undefined when none is documented.
+   */
+  validator(template: string, status: number | 'default', media?: string): ValidateFunction | undefined {
+    const content = this.doc.paths[template]?.get?.responses[String(status)]?.content ?? {}
+    const type = media ?? Object.keys(content)[0]
+    if (type === undefined || !(type in content)) return undefined
+    const key = `${template} ${status} ${type}`
     if (!this.cache.has(key)) {
-      const response = this.doc.paths[template]?.get?.responses[String(status)]
-      const media = response?.content ? Object.keys(response.content)[0] : undefined
-      if (!media) return undefined
-      const ref = `${DOC_ID}#/${pointer('paths', template, 'get', 'responses', String(status), 'content', media, 'schema')}`
+      const ref = `${DOC_ID}#/${pointer('paths', template, 'get', 'responses', String(status), 'content', type, 'schema')}`
       this.cache.set(key, this.ajv.compile({ $ref: ref }))
     }
     return this.cache.get(key)
@@ -58,10 +61,10 @@ export class ResponseValidator {
     return (validate.errors ?? []).map((error) => `${error.instancePath || '/'} ${error.message}`)
   }
 
-  /** Problems with `body` as `template`'s documented response for `status`; [] when it conforms. */
-  check(template: string, status: number, body: unknown): string[] {
-    const validate = this.validator(template, status)
-    if (!validate) return [`no schema documented for GET ${template} ${status}`]
+  /** Problems with `body` as `template`'s documented response for `status` (and `media`); [] when it conforms. */
+  check(template: string, status: number | 'default', body: unknown, media?: string): string[] {
+    const validate = this.validator(template, status, media)
+    if (!validate) return [`no schema documented for GET ${template} ${status} ${media ?? ''}`.trimEnd()]
     if (validate(body)) return []
     return (validate.errors ?? []).map((error) => `${error.instancePath || '/'} ${error.message}`)
   }
