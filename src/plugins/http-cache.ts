@@ -63,6 +63,9 @@ type Entry = {
 class LruCache {
   private readonly entries = new Map<string, Entry>()
   private bytes = 0
+  // Plain integers, read only when metrics are scraped: no cost worth measuring.
+  private hits = 0
+  private misses = 0
 
   constructor(
     private readonly maxEntries: number,
@@ -72,8 +75,11 @@ class LruCache {
   get(key: string): Entry | undefined {
     const entry = this.entries.get(key)
     if (entry) {
+      this.hits++
       this.entries.delete(key)
       this.entries.set(key, entry)
+    } else {
+      this.misses++
     }
     return entry
   }
@@ -110,7 +116,7 @@ class LruCache {
   }
 
   get stats() {
-    return { entries: this.entries.size, bytes: this.bytes }
+    return { entries: this.entries.size, bytes: this.bytes, hits: this.hits, misses: this.misses }
   }
 }
 
@@ -300,8 +306,8 @@ async function httpCache(app: FastifyInstance, options: HttpCacheOptions) {
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Entries and bytes held by the response cache (for tests and diagnostics). */
-    httpCacheStats: () => { entries: number; bytes: number }
+    /** What the response cache holds and how often GET/HEAD lookups found an answer (metrics, tests). */
+    httpCacheStats: () => { entries: number; bytes: number; hits: number; misses: number }
   }
 }
 
