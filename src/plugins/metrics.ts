@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest, onResponseHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
 import { packageInfo } from '../paths.js'
@@ -81,8 +81,6 @@ function processMetrics(): Registry {
   return processRegistry
 }
 
-type Series = { observe: (seconds: number) => void; inc: () => void }
-
 export type MetricsOptions = { enabled: boolean }
 
 async function metrics(app: FastifyInstance, options: MetricsOptions) {
@@ -99,11 +97,19 @@ async function metrics(app: FastifyInstance, options: MetricsOptions) {
     buckets: DURATION_BUCKETS,
     registers: [registry],
   })
-  const requests = new Counter({
+  // The histogram's own _count, per series, read at scrape time: the same number,
+  // under the name dashboards expect, at no cost per request.
+  new Counter({
     name: 'http_requests_total',
     help: 'Requests answered, by route template and status class.',
     labelNames,
     registers: [registry],
+    async collect() {
+      this.reset()
+      for (const sample of (await duration.get()).values) {
+        if (sample.metricName === 'http_request_duration_seconds_count') this.inc(sample.labels, sample.value)
+      }
+    },
   })
 
   // The counters below are kept by the plugins that own them (plain integers, no
@@ -167,51 +173,58 @@ async function metrics(app: FastifyInstance, options: MetricsOptions) {
     registers: [registry],
   }).set({ version: packageInfo.version, nodejs_version: process.versions.node }, 1)
 
+  const known = new Set(STANDARD_METHODS)
+  const label = (method: string) => (known.has(method) ? method : OTHER_METHOD)
+  /** A route's series: one per method and status class, created on first use. */
+  function seriesOf(route: string) {
+    const byMethod = new Map<string, ((seconds: number) => void)[]>()
+    return (method: string, status: number, seconds: number): void => {
+      let byClass = byMethod.get(method)
+      if (byClass === undefined) {
+        byClass = []
+        byMethod.set(method, byClass)
+      }
+      const index = Math.min(Math.max(Math.floor(status / 100), 1), 5) - 1
+      let observe = byClass[index]
+      if (observe === undefined) {
+        const child = duration.labels({
+          method: label(method),
+          route,
+          status_code: STATUS_CLASSES[index] as string,
+        })
+        observe = (value) => child.observe(value)
+        byClass[index] = observe
+      }
+      observe(seconds)
+    }
+  }
+
+  // Each route gets its own onResponse hook, which knows its template: nothing is
+  // looked up per request (request.routeOptions builds an object on every read).
+  // onResponse runs for every request, answers from the response cache's onRequest
+  // hook included, and Fastify has already timed it (reply.elapsedTime, ms).
   const routes: { method: string; url: string }[] = []
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) routes.push({ method, url: route.url })
+    const record = seriesOf(route.url)
+    const countRequest: onResponseHookHandler = (request, reply, done) => {
+      record(request.method, reply.statusCode, reply.elapsedTime / 1000)
+      done()
+    }
+    route.onResponse = [...(route.onResponse ? [route.onResponse].flat() : []), countRequest]
   })
-
-  const known = new Set(STANDARD_METHODS)
-  // One entry per method, route and status class, created on first use: the label
-  // hash prom-client would compute is looked up once, not on every request.
-  const series = new Map<string, Series[]>()
-  function seriesFor(method: string, route: string, status: number): Series {
-    const key = `${method} ${route}`
-    let byClass = series.get(key)
-    if (byClass === undefined) {
-      byClass = []
-      series.set(key, byClass)
-    }
-    const index = Math.min(Math.max(Math.floor(status / 100), 1), 5) - 1
-    let one = byClass[index]
-    if (one === undefined) {
-      const labels = { method, route, status_code: STATUS_CLASSES[index] as string }
-      const histogram = duration.labels(labels)
-      const counter = requests.labels(labels)
-      one = { observe: (seconds) => histogram.observe(seconds), inc: () => counter.inc() }
-      byClass[index] = one
-    }
-    return one
-  }
-
-  // One hook, at the end: the response cache answers repeats from its onRequest
-  // hook, which ends that chain, but onResponse runs for every request. Fastify
-  // already timed the request (reply.elapsedTime, ms), so no timer is started.
-  function record(method: string, route: string | undefined, status: number, seconds: number): void {
-    const one = seriesFor(known.has(method) ? method : OTHER_METHOD, route ?? UNMATCHED, status)
-    one.observe(seconds)
-    one.inc()
-  }
-  app.addHook('onResponse', (request, reply, done) => {
-    record(request.method, request.routeOptions.url, reply.statusCode, reply.elapsedTime / 1000)
+  // Requests no route matched (404, 405) go through the not-found handler, which
+  // no onRoute sees.
+  const unmatched = seriesOf(UNMATCHED)
+  app.addHook('onResponse', function countUnmatched(request, reply, done) {
+    if (request.is404) unmatched(request.method, reply.statusCode, reply.elapsedTime / 1000)
     done()
   })
 
   function unrouted(request: FastifyRequest, reply: FastifyReply): void {
     const started = performance.now()
     reply.raw.once('finish', () => {
-      record(request.method, undefined, reply.statusCode, (performance.now() - started) / 1000)
+      unmatched(request.method, reply.statusCode, (performance.now() - started) / 1000)
     })
   }
 
