@@ -63,7 +63,9 @@ type Entry = {
 class LruCache {
   private readonly entries = new Map<string, Entry>()
   private bytes = 0
-  // Plain integers, read only when metrics are scraped: no cost worth measuring.
+  // Plain integers, read only when metrics are scraped: no cost worth measuring. A
+  // miss is a storable answer a route had to compute (health checks, refusals and
+  // streamed files are never storable, so they count as neither).
   private hits = 0
   private misses = 0
 
@@ -78,13 +80,13 @@ class LruCache {
       this.hits++
       this.entries.delete(key)
       this.entries.set(key, entry)
-    } else {
-      this.misses++
     }
     return entry
   }
 
+  /** Offered every answer it could have served: each one is a miss, stored or not. */
   set(key: string, entry: Entry): void {
+    this.misses++
     if (this.maxEntries === 0 || entry.size > this.maxBytes / 4) return
     this.delete(key)
     this.entries.set(key, entry)

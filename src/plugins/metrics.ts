@@ -125,7 +125,7 @@ async function metrics(app: FastifyInstance, options: MetricsOptions) {
   })
   new Counter({
     name: 'http_response_cache_misses_total',
-    help: 'GET and HEAD requests the response cache did not hold (answered by the route).',
+    help: 'Cacheable answers the response cache did not hold, computed by their route.',
     registers: [registry],
     collect() {
       this.reset()
