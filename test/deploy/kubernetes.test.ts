@@ -2,6 +2,7 @@ import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { projectRoot } from '../../src/paths.js'
+import { startTestApp } from '../helpers/app.js'
 import { tempDir } from '../helpers/database.js'
 import { policyViolations } from '../helpers/kubernetes-policy.js'
 import { unknownFields, validateSchema } from '../helpers/kubernetes-schema.js'
@@ -58,6 +59,25 @@ describe('deploy/kubernetes', () => {
     ['production overlay', () => overlay],
   ])('the %s validates against the Kubernetes API schema and keeps every promise', async (name, objects) => {
     expect(await check(objects(), unknown[name === 'base' ? 'base' : 'overlay'] ?? ['missing'])).toEqual([])
+  })
+
+  it('the app starts and serves with the environment the Deployment gives it', async () => {
+    const deployment = base.find((object) => object.kind === 'Deployment') as KubeObject & {
+      spec: { template: { spec: { containers: { env: { name: string; value: string }[] }[] } } }
+    }
+    const env = Object.fromEntries(
+      (deployment.spec.template.spec.containers[0]?.env ?? []).map((item) => [item.name, item.value]),
+    )
+    expect(env.TRUST_PROXY).toContain('fc00::/7')
+    const api = await startTestApp(env)
+    try {
+      expect(api.config.metrics).toEqual({ port: 9464, host: '0.0.0.0' })
+      // Fastify compiles TRUST_PROXY's address list when the app is built: a bad entry would throw.
+      expect(api.config.trustProxy).toEqual(env.TRUST_PROXY?.split(','))
+      expect((await api.http().get('/readyz')).status).toBe(200)
+    } finally {
+      await api.close()
+    }
   })
 
   it('the overlay puts everything in its restricted namespace, from a registry, with more replicas', () => {
