@@ -61,8 +61,23 @@ type Deployment = KubeObject & {
 
 /** The memory limit the container is proven to fit (scripts/container-test.sh). */
 export const MEMORY_LIMIT = '128Mi'
-/** The most the server may answer /readyz 503 after SIGTERM before it closes, seconds. */
+/**
+ * Seconds the server answers /readyz 503 after SIGTERM before it closes: the value
+ * of the server's own setting for it (a variable of src/config.ts whose name says
+ * drain, readiness or shutdown delay, in milliseconds; from the manifest or its
+ * default), or this allowance while the server has no such setting.
+ */
 export const READINESS_DRAIN_ALLOWANCE_S = 5
+const DRAIN_SETTING = /^(?!SHUTDOWN_TIMEOUT_MS$)[A-Z_]*(DRAIN|READINESS|SHUTDOWN)[A-Z_]*_MS$/
+
+function readinessDrainSeconds(env: Record<string, string>): { seconds: number; source: string } {
+  for (const [name, schema] of Object.entries(EnvSchema.shape)) {
+    if (!DRAIN_SETTING.test(name)) continue
+    const value = schema.safeParse(env[name])
+    if (value.success && typeof value.data === 'number') return { seconds: value.data / 1000, source: name }
+  }
+  return { seconds: READINESS_DRAIN_ALLOWANCE_S, source: 'readiness drain' }
+}
 export const MIN_REPLICAS = 3
 /** Volume types the "restricted" Pod Security Standard allows. */
 const RESTRICTED_VOLUMES = new Set([
@@ -189,11 +204,12 @@ function checkPod(
   const sleep = preStopSeconds(api)
   if (sleep === null || !(sleep >= 1)) say(`${where}: preStop must sleep before SIGTERM`)
   else if (config) {
-    const needed = sleep + READINESS_DRAIN_ALLOWANCE_S + config.shutdownTimeoutMs / 1000
+    const drain = readinessDrainSeconds(env)
+    const needed = sleep + drain.seconds + config.shutdownTimeoutMs / 1000
     const grace = pod.terminationGracePeriodSeconds ?? 30
     if (grace <= needed)
       say(
-        `terminationGracePeriodSeconds ${grace} must exceed preStop ${sleep} s + readiness drain ${READINESS_DRAIN_ALLOWANCE_S} s + SHUTDOWN_TIMEOUT_MS ${config.shutdownTimeoutMs / 1000} s`,
+        `terminationGracePeriodSeconds ${grace} must exceed preStop ${sleep} s + ${drain.source} ${drain.seconds} s + SHUTDOWN_TIMEOUT_MS ${config.shutdownTimeoutMs / 1000} s`,
       )
   }
 }
