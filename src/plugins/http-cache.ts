@@ -308,7 +308,7 @@ async function httpCache(app: FastifyInstance, options: HttpCacheOptions) {
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** What the response cache holds and how often GET/HEAD lookups found an answer (metrics, tests). */
+    /** What the response cache holds, and its hits and misses so far (metrics, tests). */
     httpCacheStats: () => { entries: number; bytes: number; hits: number; misses: number }
   }
 }
