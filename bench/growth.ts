@@ -61,7 +61,13 @@ export async function runGrowth(size: number, seconds: number): Promise<GrowthRe
     const server = startServer(
       'api (100k)',
       ['node', 'dist/server.mjs'],
-      { DATABASE_PATH: databasePath, RESPONSE_CACHE_ENTRIES: '0', RATE_LIMIT_MAX: '0', LOG_LEVEL: 'info' },
+      {
+        DATABASE_PATH: databasePath,
+        RESPONSE_CACHE_ENTRIES: '0',
+        RATE_LIMIT_MAX: '0',
+        LOG_LEVEL: 'info',
+        METRICS_PORT: String(await freePort()),
+      },
       port,
     )
     try {

@@ -17,6 +17,7 @@ import {
   stopServer,
   waitFor200,
 } from './lib.js'
+import { formatMetricsCost, type MetricsCostResult, measureMetricsCost } from './metrics-cost.js'
 import { measureStartup } from './startup.js'
 
 // npm run bench: this API (production build) against the ceiling (bare Fastify
@@ -33,6 +34,8 @@ const STARTS = envNumber('BENCH_STARTS', QUICK ? 3 : 7)
 const GROWTH_SIZE = envNumber('BENCH_GROWTH_SIZE', QUICK ? 20_000 : 100_000)
 const GROWTH_SECONDS = envNumber('BENCH_GROWTH_DURATION', QUICK ? 1 : 4)
 const UNCACHED = process.env.BENCH_UNCACHED !== '0'
+/** `metrics`: only the metrics-cost comparison, printed, results.json left as it is. */
+const ONLY = process.env.BENCH_ONLY
 
 /** Production settings, except the per-IP rate limit: one loopback client is the whole load here. */
 const API_ENV = { NODE_ENV: 'production', LOG_LEVEL: 'info', RATE_LIMIT_MAX: '0' }
@@ -78,10 +81,28 @@ async function main() {
     const databasePath = join(dir, 'resources.db')
     seed(databasePath)
     const apiEnv = { ...API_ENV, DATABASE_PATH: databasePath }
+    const metricsOptions = {
+      apiEnv,
+      seconds: SECONDS,
+      rounds: ROUNDS,
+      warmup: WARMUP,
+      connections: CONNECTIONS,
+    }
+    if (ONLY === 'metrics') {
+      log('metrics cost only (BENCH_ONLY=metrics)…')
+      process.stdout.write(`${formatMetricsCost(await measureMetricsCost(metricsOptions)).join('\n')}\n`)
+      return
+    }
 
-    // 1. This API, to learn the scenarios' exact answers.
+    // 1. This API, to learn the scenarios' exact answers. Each API server has its
+    // own metrics port: metrics are on, as in production.
     const apiPort = await freePort()
-    const api = startServer('api', ['node', 'dist/server.mjs'], apiEnv, apiPort)
+    const api = startServer(
+      'api',
+      ['node', 'dist/server.mjs'],
+      { ...apiEnv, METRICS_PORT: String(await freePort()) },
+      apiPort,
+    )
     servers.push(api)
     await waitFor200(api, '/v1/resources')
     const all = JSON.parse((await get(apiPort, '/v1/resources?limit=100')).body.toString()) as {
@@ -170,7 +191,7 @@ async function main() {
       ? startServer(
           'api, cache off',
           ['node', 'dist/server.mjs'],
-          { ...apiEnv, RESPONSE_CACHE_ENTRIES: '0' },
+          { ...apiEnv, RESPONSE_CACHE_ENTRIES: '0', METRICS_PORT: String(await freePort()) },
           uncachedPort,
         )
       : null
@@ -255,6 +276,9 @@ async function main() {
     }
     for (const server of servers.splice(0)) await stopServer(server)
 
+    log('metrics cost…')
+    const metricsCost = await measureMetricsCost(metricsOptions)
+
     log(`start-up: ${STARTS} starts each…`)
     const startup = await measureStartup({
       runs: STARTS,
@@ -330,6 +354,7 @@ async function main() {
       scenarios: rows.map(({ rounds: _rounds, ...row }) => row),
       rssMb: rss,
       startup,
+      metricsCost: { ...metricsCost, rows: metricsCost.rows.map(({ rounds: _rounds, ...row }) => row) },
       growth,
       targets: targetsMet,
     }
@@ -351,6 +376,7 @@ export function formatReport(report: {
   scenarios: Omit<Row, 'rounds'>[]
   rssMb: Record<string, number | null>
   startup: Awaited<ReturnType<typeof measureStartup>>
+  metricsCost: Omit<MetricsCostResult, 'rows'> & { rows: Omit<MetricsCostResult['rows'][number], 'rounds'>[] }
   growth: GrowthResult | null
   targets: { target: string; worst: number; met: boolean }[]
 }): string {
@@ -371,6 +397,8 @@ export function formatReport(report: {
       .map(([name, mb]) => `${name} ${mb ?? '–'}`)
       .join(', ')}`,
     `First 200 on ${report.startup.path} (median of ${report.startup.runs} starts): API ${fixed(report.startup.apiMedianMs, 0)} ms, bare Fastify ${fixed(report.startup.bareMedianMs, 0)} ms, difference ${fixed(report.startup.overheadMs, 0)} ms`,
+    '',
+    ...formatMetricsCost(report.metricsCost),
   ]
   if (report.growth) {
     const g = report.growth

@@ -32,7 +32,9 @@ export async function measureStartup(options: {
     const order = run % 2 === 0 ? starts : [...starts].reverse()
     for (const [command, env, times] of order) {
       const port = await freePort()
-      const server: Server = startServer(command[1] ?? 'server', command, env, port)
+      // The API starts as in production, metrics on, each start on a free port.
+      const withMetrics = env === options.apiEnv ? { ...env, METRICS_PORT: String(await freePort()) } : env
+      const server: Server = startServer(command[1] ?? 'server', command, withMetrics, port)
       try {
         times.push(await waitFor200(server, options.path))
         if (times === apiMs) apiIdleRssMb = peakRssMb(server.child.pid)

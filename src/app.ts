@@ -12,6 +12,7 @@ import httpCache from './plugins/http-cache.js'
 import { clientErrorHandler, serverLimits } from './plugins/limits.js'
 import loadShedding from './plugins/load-shedding.js'
 import methodNotAllowed from './plugins/method-not-allowed.js'
+import metrics from './plugins/metrics.js'
 import problems, { sendProblem } from './plugins/problems.js'
 import rateLimit from './plugins/rate-limit.js'
 import { requestId } from './plugins/request-id.js'
@@ -69,8 +70,14 @@ export async function buildApp(config: Config, options: AppOptions = {}) {
     return503OnClosing: false,
     // Malformed URLs and over-long path parameters are refused before routing;
     // they get the same problem+json shape as every other error.
-    frameworkErrors: (error, _request, reply) =>
-      sendProblem(reply, error.statusCode ?? 400, { detail: error.message, code: error.code.toLowerCase() }),
+    // No hook runs for these, so the metrics are told directly.
+    frameworkErrors: (error, request, reply) => {
+      app.metrics?.unrouted(request, reply)
+      return sendProblem(reply, error.statusCode ?? 400, {
+        detail: error.message,
+        code: error.code.toLowerCase(),
+      })
+    },
   }).withTypeProvider<ZodTypeProvider>()
 
   await app.register(problems)
@@ -82,6 +89,8 @@ export async function buildApp(config: Config, options: AppOptions = {}) {
   await app.register(security)
   await app.register(loadShedding, { maxEventLoopDelayMs: config.maxEventLoopDelayMs })
   await app.register(rateLimit, config.rateLimit)
+  // Before every route (CORS adds one), so its list of route templates is whole.
+  await app.register(metrics, { enabled: config.metrics.port > 0 })
   await app.register(methodNotAllowed)
   await app.register(database, { path: config.databasePath })
   // Before docs and routes, whose routes take hooks registered earlier. CORS first so

@@ -71,9 +71,20 @@ export const EnvSchema = z.object({
   MAX_EVENT_LOOP_DELAY_MS: integer(0, 60_000)
     .default(1000)
     .describe('Answer 503 (Retry-After) while the event loop lags more than this; 0 turns it off'),
+  // Never the public port: metrics tell an outsider the traffic, the routes and the
+  // process's health, so they go on a port that the Service does not expose.
+  METRICS_PORT: integer(0, 65535)
+    .default(9464)
+    .describe('TCP port of GET /metrics (Prometheus text format); 0 turns metrics off'),
+  // A host with a public and a private interface (a VM, host networking) keeps the
+  // API on the public one and the metrics on the private one.
+  METRICS_HOST: z.string().min(1).optional().describe('Interface for the metrics port; HOST when unset'),
 })
 
-const ConfigSchema = EnvSchema.transform((env) => ({
+const ConfigSchema = EnvSchema.refine((env) => env.METRICS_PORT === 0 || env.METRICS_PORT !== env.PORT, {
+  path: ['METRICS_PORT'],
+  message: 'must differ from PORT (metrics never share the public port; 0 turns them off)',
+}).transform((env) => ({
   port: env.PORT,
   host: env.HOST,
   databasePath: env.DATABASE_PATH,
@@ -88,6 +99,7 @@ const ConfigSchema = EnvSchema.transform((env) => ({
   docs: env.DOCS,
   rateLimit: { max: env.RATE_LIMIT_MAX, windowSeconds: env.RATE_LIMIT_WINDOW },
   maxEventLoopDelayMs: env.MAX_EVENT_LOOP_DELAY_MS,
+  metrics: { port: env.METRICS_PORT, host: env.METRICS_HOST ?? env.HOST },
 }))
 
 export type Config = z.output<typeof ConfigSchema>

@@ -1,3 +1,4 @@
+import { createServer, type Server } from 'node:http'
 import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
 import { ConfigError, loadConfig } from './config.js'
@@ -8,11 +9,25 @@ import { DatabaseError } from './db/open.js'
 try {
   const config = loadConfig()
   const app = await buildApp(config)
+  // The metrics on their own port (METRICS_PORT), which a Service never exposes.
+  const metricsServer: Server | null = app.metrics ? createServer(app.metrics.handler) : null
   closeWithGrace({ delay: config.shutdownTimeoutMs }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'shutting down after an error')
     else app.log.info({ signal }, 'shutting down: finishing requests in flight')
     await app.close()
+    // Last, so a scrape during the drain still sees the requests finishing.
+    if (metricsServer?.listening) await new Promise((resolve) => metricsServer.close(resolve))
   })
+  if (metricsServer) {
+    await new Promise<void>((resolve, reject) => {
+      metricsServer.once('error', reject)
+      metricsServer.listen(config.metrics.port, config.metrics.host, () => {
+        metricsServer.off('error', reject)
+        resolve()
+      })
+    })
+    app.log.info({ port: config.metrics.port, host: config.metrics.host }, 'metrics at /metrics')
+  }
   await app.listen({ port: config.port, host: config.host })
 } catch (error) {
   const known = error instanceof ConfigError || error instanceof DatabaseError

@@ -19,6 +19,7 @@ import { seedDatabase, tempDir } from './helpers/database.js'
 const outDir = join(projectRoot, 'node_modules', '.cache', `bundle-test-${process.pid}`)
 let server: ChildProcess
 let origin: string
+let metricsOrigin: string
 let cleanup: () => void
 
 beforeAll(async () => {
@@ -28,12 +29,15 @@ beforeAll(async () => {
   const outfile = join(outDir, 'server.mjs')
   await bundleServer(outfile)
   const port = await freePort()
+  const metricsPort = await freePort()
   origin = `http://127.0.0.1:${port}`
+  metricsOrigin = `http://127.0.0.1:${metricsPort}`
   server = spawn(process.execPath, [outfile], {
     env: {
       ...process.env,
       DATABASE_PATH: databasePath,
       PORT: String(port),
+      METRICS_PORT: String(metricsPort),
       HOST: '127.0.0.1',
       LOG_LEVEL: 'silent',
     },
@@ -103,6 +107,23 @@ describe('the bundled production server', () => {
     }
   })
 
+  it('serves Prometheus metrics on the metrics port only', async () => {
+    await fetch(`${origin}/v1/categories`)
+    const response = await fetch(`${metricsOrigin}/metrics`)
+    expect(response.status).toBe(200)
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/)
+    const text = await response.text()
+    expect(text).toMatch(
+      /^http_requests_total\{method="GET",route="\/v1\/categories",status_code="2xx"\} [1-9]/m,
+    )
+    expect(text).toMatch(
+      /^http_request_duration_seconds_bucket\{le="0\.005",method="GET",route="\/v1\/categories",status_code="2xx"\} /m,
+    )
+    expect(text).toMatch(/^process_resident_memory_bytes \d+/m)
+    expect(text).toMatch(/^nodejs_eventloop_lag_p99_seconds /m)
+    expect((await fetch(`${origin}/metrics`)).status).toBe(404)
+  })
+
   it('answers errors as problem+json and exits 0 on SIGTERM', async () => {
     const response = await fetch(`${origin}/v1/resources?limit=1000`)
     expect(response.status).toBe(400)
@@ -110,5 +131,7 @@ describe('the bundled production server', () => {
     server.kill('SIGTERM')
     const [code] = await once(server, 'exit')
     expect(code).toBe(0)
+    // The metrics listener closed with the server.
+    await expect(fetch(`${metricsOrigin}/metrics`)).rejects.toThrow()
   })
 })

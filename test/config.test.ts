@@ -48,6 +48,24 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env)).toThrow(message)
   })
 
+  it('puts metrics on their own port, on HOST unless METRICS_HOST says otherwise', () => {
+    expect(loadConfig({}).metrics).toEqual({ port: 9464, host: '0.0.0.0' })
+    expect(loadConfig({ HOST: '127.0.0.1' }).metrics).toEqual({ port: 9464, host: '127.0.0.1' })
+    expect(loadConfig({ METRICS_PORT: '9100', METRICS_HOST: '10.0.0.5' }).metrics).toEqual({
+      port: 9100,
+      host: '10.0.0.5',
+    })
+    expect(loadConfig({ METRICS_PORT: '0' }).metrics.port).toBe(0)
+    expect(loadConfig({ PORT: '0', METRICS_PORT: '0' }).metrics.port).toBe(0)
+  })
+
+  it('refuses metrics on the public port', () => {
+    expect(() => loadConfig({ PORT: '8080', METRICS_PORT: '8080' })).toThrow(
+      'METRICS_PORT="8080": must differ from PORT (metrics never share the public port; 0 turns them off)',
+    )
+    expect(() => loadConfig({ METRICS_PORT: '70000' })).toThrow('METRICS_PORT="70000": must be at most 65535')
+  })
+
   it('names every bad variable at once', () => {
     expect(() => loadConfig({ PORT: '-1', LOG_LEVEL: 'x' })).toThrow(/PORT=.*; LOG_LEVEL=/)
   })

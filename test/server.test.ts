@@ -24,7 +24,8 @@ afterAll(() => cleanup())
 
 function startServer(env: Record<string, string>) {
   const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/server.ts')], {
-    env: { ...process.env, HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    // Metrics off unless a test asks: the default port (9464) may be taken on a shared machine.
+    env: { ...process.env, HOST: '127.0.0.1', LOG_LEVEL: 'info', METRICS_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let stdout = ''

@@ -40,6 +40,8 @@ export async function startServer(
       DATABASE_PATH: databasePath,
       PORT: String(port),
       HOST: '127.0.0.1',
+      // Metrics on, as in production, on a port of their own (9464 may be taken).
+      METRICS_PORT: String(await freePort()),
       ...env,
     },
     stdio: ['ignore', openSync(logFile, 'a'), 'pipe'],

@@ -100,12 +100,18 @@ type Entry = {
 class LruCache {
   private readonly entries = new Map<string, Entry>()
   private bytes = 0
+  // Plain integers, read only when metrics are scraped: no cost worth measuring. A
+  // miss is a storable answer a route had to compute (health checks, refusals and
+  // streamed files are never storable, so they count as neither).
+  private hits = 0
+  private misses = 0
 
   constructor(
     private readonly maxEntries: number,
     private readonly maxBytes: number,
   ) {}
 
+  /** The entry for key, marked as just used; served() counts it once it is really served. */
   get(key: string): Entry | undefined {
     const entry = this.entries.get(key)
     if (entry) {
@@ -115,7 +121,13 @@ class LruCache {
     return entry
   }
 
+  served(): void {
+    this.hits++
+  }
+
+  /** Offered every answer it could have served: each one is a miss, stored or not. */
   set(key: string, entry: Entry): void {
+    this.misses++
     if (this.maxEntries === 0 || entry.size > this.maxBytes / 4) return
     this.delete(key)
     this.entries.set(key, entry)
@@ -147,7 +159,7 @@ class LruCache {
   }
 
   get stats() {
-    return { entries: this.entries.size, bytes: this.bytes }
+    return { entries: this.entries.size, bytes: this.bytes, hits: this.hits, misses: this.misses }
   }
 }
 
@@ -288,6 +300,7 @@ async function httpCache(app: FastifyInstance, options: HttpCacheOptions) {
     if (entry === undefined) return done()
     // A JSON list chosen by Accept: another Accept may choose an export or a 406.
     if (entry.negotiated && formatForAccept(request.headers.accept) !== 'json') return done()
+    cache.served()
     request.httpCacheHit = true
     const payload = answer(request.url, entry, request, reply)
     // send() without a payload: send(null) would serialize "null" as JSON.
@@ -376,8 +389,8 @@ async function httpCache(app: FastifyInstance, options: HttpCacheOptions) {
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Entries and bytes held by the response cache (for tests and diagnostics). */
-    httpCacheStats: () => { entries: number; bytes: number }
+    /** What the response cache holds, and its hits and misses so far (metrics, tests). */
+    httpCacheStats: () => { entries: number; bytes: number; hits: number; misses: number }
   }
 }
 

@@ -17,7 +17,16 @@ export type LoadSheddingOptions = {
   sampleIntervalMs?: number
 }
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Requests refused with 503 so far (read by the metrics). */
+    loadSheddingStats: () => { shed: number }
+  }
+}
+
 async function loadShedding(app: FastifyInstance, options: LoadSheddingOptions) {
+  let shed = 0
+  app.decorate('loadSheddingStats', () => ({ shed }))
   if (options.maxEventLoopDelayMs <= 0) return
   const retryAfter = options.retryAfterSeconds ?? 5
   await app.register(underPressure, {
@@ -28,6 +37,7 @@ async function loadShedding(app: FastifyInstance, options: LoadSheddingOptions) 
     // resolved one lets the request through.
     pressureHandler: async (request, reply, type, value) => {
       if (request.routeOptions.config.health) return
+      shed++
       reply.header('retry-after', String(retryAfter))
       request.log.warn({ type, value }, 'under pressure: request refused')
       throw new ProblemError(503, 'overloaded', `The server is overloaded; retry in ${retryAfter} s.`)

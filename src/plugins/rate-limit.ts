@@ -22,7 +22,16 @@ export type RateLimitOptions = {
 
 const POLICY = 'default'
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Requests refused with 429 so far (read by the metrics). */
+    rateLimitStats: () => { limited: number }
+  }
+}
+
 async function rateLimiting(app: FastifyInstance, options: RateLimitOptions) {
+  let limited = 0
+  app.decorate('rateLimitStats', () => ({ limited }))
   if (options.max <= 0) return
   await app.register(rateLimit, {
     global: false,
@@ -40,6 +49,7 @@ async function rateLimiting(app: FastifyInstance, options: RateLimitOptions) {
     reply.header('ratelimit-policy', policy)
     reply.header('ratelimit', `"${POLICY}";r=${limit.remaining};t=${limit.ttlInSeconds}`)
     if (limit.isExceeded) {
+      limited++
       reply.header('retry-after', String(limit.ttlInSeconds))
       throw new ProblemError(
         429,

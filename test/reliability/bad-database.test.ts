@@ -24,7 +24,14 @@ afterAll(() => cleanup())
 function startServer(databasePath: string) {
   return spawnSync(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/server.ts')], {
     cwd: projectRoot,
-    env: { ...process.env, DATABASE_PATH: databasePath, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' },
+    env: {
+      ...process.env,
+      DATABASE_PATH: databasePath,
+      PORT: '0',
+      METRICS_PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+    },
     encoding: 'utf8',
     // A server that did start would listen forever: the timeout fails the test.
     timeout: 20_000,
