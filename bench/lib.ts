@@ -1,9 +1,12 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { request as httpRequest } from 'node:http'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 
-// Shared by the benchmark scripts: pinning, child servers, HTTP probes, autocannon.
+// Shared by the benchmark scripts: pinning, child servers, HTTP probes, the load
+// generators (wrk by default, autocannon as an option) and /proc readings.
 
 /** The core the load generator runs on, and the one the servers run on. */
 export const LOAD_CORE = 0
@@ -107,25 +110,148 @@ export function peakRssMb(pid: number | undefined): number | null {
   }
 }
 
+/** Which load generator drives the bench: wrk (default) or autocannon (BENCH_LOADGEN=autocannon). */
+export type LoadGenerator = 'wrk' | 'autocannon'
+
+export function loadGenerator(): LoadGenerator {
+  const name = process.env.BENCH_LOADGEN ?? 'wrk'
+  if (name !== 'wrk' && name !== 'autocannon') throw new Error('BENCH_LOADGEN must be wrk or autocannon')
+  return name
+}
+
+/** Above this share of its core the load generator, not the server, may be the limit: the run is flagged. */
+export const LOADGEN_CPU_LIMIT = 0.9
+
 export type Load = {
   rps: number
+  /** Latency percentiles in milliseconds (fractional with wrk, whole with autocannon). */
   p50: number
   p99: number
+  /** The same in microseconds (wrk measures µs; autocannon's are its ms × 1000). */
+  p50Us: number
+  p99Us: number
   requests: number
+  /** Socket errors and timeouts. */
   errors: number
+  /** Answers by status class. */
   statuses: Record<string, number>
+  /** Answers outside the expected status class, plus errors: a run with any is not a clean measurement. */
+  unexpected: number
+  /** Share of one core the load generator used during the run (1 = a whole core); null if unknown. */
+  loadgenCpu: number | null
+  /** The server's CPU time per answered request, µs (from /proc/<pid>/stat); null without a pid or /proc. */
+  serverCpuUs: number | null
 }
 
 export type LoadOptions = {
   port: number
   path?: string
+  /** Paths taken in turn, one per request (instead of path). */
   paths?: string[]
   headers?: Record<string, string>
   connections: number
   seconds: number
+  /** The status class every answer should have; default 2xx. */
+  expect?: '2xx' | '3xx' | '4xx'
+  /** The server's pid, to measure its CPU time per request. */
+  serverPid?: number
 }
 
+/** CPU seconds (user + system) a process has used so far; null where /proc is missing. */
+export function cpuSeconds(pid: number | undefined): number | null {
+  if (pid === undefined) return null
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS
+  } catch {
+    return null
+  }
+}
+/** USER_HZ: 100 on Linux on every common architecture. */
+const CLOCK_TICKS = 100
+
+type Generated = Omit<Load, 'unexpected' | 'serverCpuUs'>
+
 export async function load(options: LoadOptions): Promise<Load> {
+  const before = cpuSeconds(options.serverPid)
+  const result = loadGenerator() === 'wrk' ? await runWrk(options) : await runAutocannon(options)
+  const after = cpuSeconds(options.serverPid)
+  const expected = options.expect ?? '2xx'
+  const answered = Object.values(result.statuses).reduce((sum, n) => sum + n, 0)
+  return {
+    ...result,
+    unexpected: answered - (result.statuses[expected] ?? 0) + result.errors,
+    serverCpuUs:
+      before === null || after === null || result.requests === 0
+        ? null
+        : ((after - before) * 1e6) / result.requests,
+  }
+}
+
+const WRK_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'wrk-report.lua')
+
+/** wrk, one thread (on this process's core), with bench/wrk-report.lua reporting in µs. */
+function runWrk(options: LoadOptions): Promise<Generated> {
+  const paths = options.paths ?? [options.path ?? '/']
+  const args = [
+    '-t1',
+    `-c${options.connections}`,
+    // wrk takes whole seconds.
+    `-d${Math.max(1, Math.round(options.seconds))}s`,
+    '--latency',
+    '-s',
+    WRK_SCRIPT,
+  ]
+  for (const [name, value] of Object.entries(options.headers ?? {})) args.push('-H', `${name}: ${value}`)
+  args.push(`http://127.0.0.1:${options.port}${paths[0]}`)
+  const env = { ...process.env, ...(paths.length > 1 ? { BENCH_WRK_PATHS: paths.join('\n') } : {}) }
+  return new Promise((resolve, reject) => {
+    const child = spawn('wrk', args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString()
+    })
+    child.stderr.on('data', (chunk: Buffer) => {
+      out += chunk.toString()
+    })
+    child.on('error', (error) =>
+      reject(
+        new Error(`cannot run wrk (apt-get install wrk, or BENCH_LOADGEN=autocannon): ${error.message}`),
+      ),
+    )
+    child.on('close', (code) => {
+      const line = /^BENCH (.*)$/m.exec(out)?.[1]
+      if (code !== 0 || line === undefined) return reject(new Error(`wrk exited ${code}: ${out}`))
+      const report = JSON.parse(line) as {
+        durationUs: number
+        requests: number
+        p50Us: number
+        p99Us: number
+        statuses: Record<string, number>
+        errors: Record<string, number>
+        cpuSeconds: number
+      }
+      const seconds = report.durationUs / 1e6
+      const statuses = Object.fromEntries(Object.entries(report.statuses).filter(([, n]) => n > 0))
+      resolve({
+        rps: report.requests / seconds,
+        p50: report.p50Us / 1000,
+        p99: report.p99Us / 1000,
+        p50Us: report.p50Us,
+        p99Us: report.p99Us,
+        requests: report.requests,
+        errors: Object.values(report.errors).reduce((sum, n) => sum + n, 0),
+        statuses,
+        loadgenCpu: report.cpuSeconds < 0 ? null : report.cpuSeconds / seconds,
+      })
+    })
+  })
+}
+
+async function runAutocannon(options: LoadOptions): Promise<Generated> {
+  const cpuBefore = process.cpuUsage()
   const result = await autocannon({
     url: `http://127.0.0.1:${options.port}`,
     connections: options.connections,
@@ -135,6 +261,7 @@ export async function load(options: LoadOptions): Promise<Load> {
       ? { requests: options.paths.map((path) => ({ method: 'GET' as const, path })) }
       : { requests: [{ method: 'GET' as const, path: options.path ?? '/' }] }),
   })
+  const cpu = process.cpuUsage(cpuBefore)
   const statuses: Record<string, number> = {}
   for (const key of ['1xx', '2xx', '3xx', '4xx', '5xx'] as const) {
     if (result[key] > 0) statuses[key] = result[key]
@@ -143,9 +270,12 @@ export async function load(options: LoadOptions): Promise<Load> {
     rps: result.requests.total / result.duration,
     p50: result.latency.p50,
     p99: result.latency.p99,
+    p50Us: result.latency.p50 * 1000,
+    p99Us: result.latency.p99 * 1000,
     requests: result.requests.total,
     errors: result.errors + result.timeouts,
     statuses,
+    loadgenCpu: (cpu.user + cpu.system) / 1e6 / result.duration,
   }
 }
 

@@ -1,16 +1,18 @@
+import { createServer, type Server } from 'node:http'
 import cors from '@fastify/cors'
 import Fastify, { type FastifyServerOptions, LogController } from 'fastify'
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
-import pino from 'pino'
 import type { Config } from './config.js'
 import accessLog from './plugins/access-log.js'
 import { corsOptions } from './plugins/cors.js'
 import database from './plugins/database.js'
 import docs from './plugins/docs.js'
 import drain from './plugins/drain.js'
+import fastPath from './plugins/fast-path.js'
 import httpCache from './plugins/http-cache.js'
 import { clientErrorHandler, serverLimits } from './plugins/limits.js'
 import loadShedding from './plugins/load-shedding.js'
+import { LogDestination } from './plugins/log-destination.js'
 import methodNotAllowed from './plugins/method-not-allowed.js'
 import metrics from './plugins/metrics.js'
 import problems, { sendProblem } from './plugins/problems.js'
@@ -27,6 +29,10 @@ import tags from './routes/tags.js'
 export type AppOptions = {
   /** Overrides the pino logger settings (tests pass false). */
   logger?: FastifyServerOptions['logger']
+  /** Where log lines go when logger is not given: stdout, batched (tests pass their own). */
+  logDestination?: LogDestination
+  /** Answer response-cache hits before Fastify (fast-path.ts); tests turn it off to compare. */
+  fastPath?: boolean
 }
 
 // Fastify types these factories for ajv and fast-json-stringify; the zod
@@ -41,17 +47,24 @@ const zodCompilers = {
  * tests inject. Every URL the API answers is registered here, in one place.
  */
 export async function buildApp(config: Config, options: AppOptions = {}) {
-  const app = Fastify({
+  const logDestination =
+    options.logger === undefined
+      ? (options.logDestination ??
+        new LogDestination(1, {
+          // Said once lines flow again, so the gap in the log is explained in the log.
+          onDropped: (lines) =>
+            app.log.warn({ droppedLines: lines }, 'log lines dropped: stdout was not being read fast enough'),
+        }))
+      : null
+  const app = Fastify<Server>({
     // The zod compilers for every route, given before Fastify builds its defaults:
     // otherwise it loads ajv and fast-json-stringify at start-up (~35 ms) to use
     // neither.
     schemaController: { compilersFactory: zodCompilers },
-    // Synchronous writes to stdout. Pino's default is asynchronous: under sustained
-    // load its write callbacks fell behind and unwritten lines piled up in memory
-    // (60 MB after 80 s of the stress run, growing without bound). Written at once,
-    // a line costs one write(2) and a slow log reader slows the server down rather
-    // than filling its heap.
-    logger: options.logger ?? { level: config.logLevel, stream: pino.destination({ dest: 1, sync: true }) },
+    // Lines go to stdout in one write(2) per event-loop turn, from a buffer that
+    // cannot grow without bound (log-destination.ts says how; pino's asynchronous
+    // destination once grew by 60 MB in 80 s of the stress run).
+    logger: logDestination ? { level: config.logLevel, stream: logDestination } : options.logger,
     // access-log.ts writes one line per request instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: requestId,
@@ -63,6 +76,19 @@ export async function buildApp(config: Config, options: AppOptions = {}) {
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 256 },
     // Timeouts for slow clients and the head size limit (limits.ts says why each).
     ...serverLimits,
+    // The server Fastify would create, with the same limits, whose listener first
+    // offers each request to the response cache's fast path (fast-path.ts): a hit
+    // is answered there, anything else goes to Fastify. app.inject() skips it.
+    serverFactory: (handler) => {
+      const server = createServer(serverLimits.http, (request, response) => {
+        const fast = app.fastPath
+        if (fast === null || !fast(request, response)) handler(request, response)
+      })
+      server.keepAliveTimeout = serverLimits.keepAliveTimeout
+      server.requestTimeout = serverLimits.requestTimeout
+      server.setTimeout(serverLimits.connectionTimeout)
+      return server
+    },
     clientErrorHandler,
     // On SIGTERM, a request already on its way down an open keep-alive connection
     // is served (with Connection: close) rather than refused with 503: a client
@@ -81,7 +107,7 @@ export async function buildApp(config: Config, options: AppOptions = {}) {
   }).withTypeProvider<ZodTypeProvider>()
 
   await app.register(problems)
-  await app.register(accessLog)
+  await app.register(accessLog, { destination: logDestination })
   await app.register(drain)
   // Before the response cache, which answers repeats from its onRequest hook: a
   // cached answer still gets security headers, and still counts against the
@@ -105,6 +131,13 @@ export async function buildApp(config: Config, options: AppOptions = {}) {
     maxBytes: config.responseCacheBytes,
   })
   await app.register(docs, { ui: config.docs })
+  await app.register(fastPath, {
+    corsOrigins: config.corsOrigins,
+    rateLimitMax: config.rateLimit.max,
+    trustProxy: config.trustProxy,
+    responseCacheEntries: config.responseCacheEntries,
+    enabled: options.fastPath,
+  })
 
   await app.register(meta)
   await app.register(resources, { prefix: '/v1' })

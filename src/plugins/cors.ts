@@ -20,3 +20,24 @@ export function corsOptions(origins: string[]): FastifyCorsOptions {
     strictPreflight: true,
   }
 }
+
+/**
+ * The headers @fastify/cors gives a GET or HEAD with these options, for a request's
+ * Origin header, in the order it sets them: Vary: Origin first when origins are
+ * listed (the answer then depends on Origin), the allowed origin (reflected only
+ * when listed), the exposed headers. The response cache's fast path answers with
+ * these; a test holds them equal to the plugin's own.
+ */
+export function corsHeaders(origins: string[]): (requestOrigin: string | undefined) => [string, string][] {
+  const exposed: [string, string] = ['access-control-expose-headers', EXPOSED_HEADERS.join(', ')]
+  if (origins.includes('*')) {
+    const headers: [string, string][] = [['access-control-allow-origin', '*'], exposed]
+    return () => headers
+  }
+  const allowed = new Set(origins)
+  const refused: [string, string][] = [['vary', 'Origin'], exposed]
+  return (requestOrigin) =>
+    requestOrigin !== undefined && allowed.has(requestOrigin)
+      ? [['vary', 'Origin'], ['access-control-allow-origin', requestOrigin], exposed]
+      : refused
+}

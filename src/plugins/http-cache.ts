@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import type { IncomingMessage } from 'node:http'
 import { pipeline, Readable } from 'node:stream'
 import {
   brotliCompressSync,
@@ -12,6 +13,7 @@ import fp from 'fastify-plugin'
 import { formatForAccept } from '../exports/media-types.js'
 import { packageInfo } from '../paths.js'
 import { getDatasetInfo } from '../queries/dataset.js'
+import { UNMATCHED } from './metrics.js'
 
 // The database is opened read-only, so an answer is a pure function of its URL for
 // as long as the process runs. This plugin therefore keeps whole serialized
@@ -94,6 +96,25 @@ type Entry = {
   br?: Buffer
   gzip?: Buffer
   size: number
+  /** The route template that answered (the metrics' label), or UNMATCHED. */
+  route: string
+  /** The fast path's header lists, built on first use: per content coding, and for 304. */
+  raw?: Partial<Record<Encoding | 'identity' | 'notModified' | 'notModifiedHead', string[]>>
+}
+
+/**
+ * A cached answer for the fast path (fast-path.ts), which writes it to the socket
+ * itself: the headers from cache-control on, except Vary, which the caller places
+ * (merged with CORS's Vary: Origin when origins are listed), as a flat
+ * [name, value, ...] list; the body (null: none).
+ */
+export type RawAnswer = {
+  status: number
+  cacheControl: string
+  vary: string
+  headers: string[]
+  body: Buffer | null
+  route: string
 }
 
 /** A Map in recency order: get() moves an entry to the back, eviction takes from the front. */
@@ -266,12 +287,40 @@ async function httpCache(app: FastifyInstance, options: HttpCacheOptions) {
     return body
   }
 
+  // Accept-Encoding takes a handful of values in practice (one per browser or
+  // client library): each is parsed once.
+  const encodings = new Map<string, Encoding | null>()
+  function encodingFor(header: string | undefined): Encoding | null {
+    if (header === undefined) return null
+    let encoding = encodings.get(header)
+    if (encoding === undefined) {
+      encoding = negotiateEncoding(header)
+      if (encodings.size >= 256) encodings.clear()
+      encodings.set(header, encoding)
+    }
+    return encoding
+  }
+
+  /** The answer an entry gives a request: 304 (notModified), or its body in which coding. */
+  function choose(
+    entry: Entry,
+    headers: { 'if-none-match'?: string; 'accept-encoding'?: string },
+  ): { notModified: boolean; encoding: Encoding | null } {
+    if (entry.tag !== null && ifNoneMatchHits(headers['if-none-match'], entry.tag)) {
+      return { notModified: true, encoding: null }
+    }
+    const encoding =
+      entry.compressible && entry.body.length >= threshold ? encodingFor(headers['accept-encoding']) : null
+    return { notModified: false, encoding }
+  }
+
   /** Sets the headers of an entry on a reply and returns the payload to send (null: none). */
   function answer(key: string, entry: Entry, request: FastifyRequest, reply: FastifyReply): Buffer | null {
     reply.header('cache-control', entry.cacheControl)
     if (entry.negotiated) appendVary(reply, 'accept')
     appendVary(reply, 'accept-encoding')
-    if (entry.tag !== null && ifNoneMatchHits(request.headers['if-none-match'], entry.tag)) {
+    const { notModified, encoding } = choose(entry, request.headers)
+    if (notModified) {
       reply.code(304)
       reply.header('etag', `"${entry.tag}"`)
       reply.removeHeader('content-type')
@@ -279,14 +328,46 @@ async function httpCache(app: FastifyInstance, options: HttpCacheOptions) {
     }
     reply.code(entry.status)
     for (const [name, value] of entry.headers) reply.header(name, value)
-    const encoding =
-      entry.compressible && entry.body.length >= threshold
-        ? negotiateEncoding(request.headers['accept-encoding'])
-        : null
     if (entry.tag !== null) reply.header('etag', encoding ? `"${entry.tag}-${encoding}"` : `"${entry.tag}"`)
     if (encoding === null) return entry.body
     reply.header('content-encoding', encoding)
     return variant(key, entry, encoding)
+  }
+
+  /**
+   * The same answer as answer() gives, as header lists for the fast path: what
+   * answer() sets after Vary, then what Fastify adds (content-type for a body
+   * without one, content-length except on 304), built once per entry and coding.
+   */
+  function rawAnswer(key: string, entry: Entry, request: IncomingMessage): RawAnswer {
+    const { notModified, encoding } = choose(entry, request.headers)
+    if (entry.raw === undefined) entry.raw = {}
+    const raw = entry.raw
+    const vary = entry.negotiated ? 'accept, accept-encoding' : 'accept-encoding'
+    if (notModified) {
+      // Fastify's HEAD routes add Content-Length: 0 to an answer without a payload.
+      const head = request.method === 'HEAD' && entry.route !== UNMATCHED
+      const kind = head ? 'notModifiedHead' : 'notModified'
+      let headers = raw[kind]
+      if (headers === undefined) {
+        headers = ['etag', `"${entry.tag}"`, ...(head ? ['content-length', '0'] : [])]
+        raw[kind] = headers
+      }
+      return { status: 304, cacheControl: entry.cacheControl, vary, headers, body: null, route: entry.route }
+    }
+    const body = encoding === null ? entry.body : variant(key, entry, encoding)
+    let headers = raw[encoding ?? 'identity']
+    if (headers === undefined) {
+      headers = entry.headers.flat()
+      if (!entry.headers.some(([name]) => name === 'content-type')) {
+        headers.push('content-type', 'application/octet-stream')
+      }
+      if (entry.tag !== null) headers.push('etag', encoding ? `"${entry.tag}-${encoding}"` : `"${entry.tag}"`)
+      if (encoding !== null) headers.push('content-encoding', encoding)
+      headers.push('content-length', String(body.length))
+      raw[encoding ?? 'identity'] = headers
+    }
+    return { status: entry.status, cacheControl: entry.cacheControl, vary, headers, body, route: entry.route }
   }
 
   app.decorateRequest('httpCacheHit', false)
@@ -348,6 +429,7 @@ async function httpCache(app: FastifyInstance, options: HttpCacheOptions) {
       body,
       compressible: COMPRESSIBLE.test(contentType),
       size: body.length + 256,
+      route: request.is404 ? UNMATCHED : (request.routeOptions.url ?? UNMATCHED),
     }
     cache.set(request.url, entry)
     const answered = answer(request.url, entry, request, reply)
@@ -356,6 +438,15 @@ async function httpCache(app: FastifyInstance, options: HttpCacheOptions) {
   })
 
   app.decorate('httpCacheStats', () => cache.stats)
+
+  app.decorate('httpCacheAnswer', (request: IncomingMessage): RawAnswer | null => {
+    const url = request.url as string
+    const entry = cache.get(url)
+    if (entry === undefined) return null
+    if (entry.negotiated && formatForAccept(request.headers.accept) !== 'json') return null
+    cache.served()
+    return rawAnswer(url, entry, request)
+  })
 
   app.decorateReply('sendStreamed', function sendStreamed(this: FastifyReply, identity: string, open) {
     const request = this.request
@@ -391,6 +482,11 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** What the response cache holds, and its hits and misses so far (metrics, tests). */
     httpCacheStats: () => { entries: number; bytes: number; hits: number; misses: number }
+    /**
+     * The cached answer to a GET or HEAD, counted as a hit, or null (not cached, or
+     * stored for another Accept): for the fast path, which answers it itself.
+     */
+    httpCacheAnswer: (request: IncomingMessage) => RawAnswer | null
   }
 }
 

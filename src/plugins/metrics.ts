@@ -54,6 +54,11 @@ export type Metrics = {
    * sending; the time is measured from the call to the last byte.
    */
   unrouted(request: FastifyRequest, reply: FastifyReply): void
+  /**
+   * Counts an answer given without Fastify's hooks (the response cache's fast
+   * path): its route template (or UNMATCHED), method, status and seconds.
+   */
+  observe(route: string, method: string, status: number, seconds: number): void
   /** A node:http request listener answering GET /metrics; server.ts listens with it. */
   handler(request: IncomingMessage, response: ServerResponse): void
 }
@@ -166,6 +171,17 @@ async function metrics(app: FastifyInstance, options: MetricsOptions) {
       this.inc(app.loadSheddingStats().shed)
     },
   })
+  // The log destination (log-destination.ts) drops lines only while stdout refuses
+  // writes and its bounded buffer is full; a dashboard alerts on any increase.
+  new Counter({
+    name: 'log_lines_dropped_total',
+    help: 'Log lines dropped because stdout was not being read fast enough and the log buffer was full.',
+    registers: [registry],
+    collect() {
+      this.reset()
+      this.inc(app.logStats?.()?.dropped ?? 0)
+    },
+  })
   new Gauge({
     name: 'docker_resources_api_build_info',
     help: 'Always 1; the labels say which version runs on which Node (useful during a rolling update).',
@@ -204,9 +220,11 @@ async function metrics(app: FastifyInstance, options: MetricsOptions) {
   // onResponse runs for every request, answers from the response cache's onRequest
   // hook included, and Fastify has already timed it (reply.elapsedTime, ms).
   const routes: { method: string; url: string }[] = []
+  const byTemplate = new Map<string, ReturnType<typeof seriesOf>>()
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) routes.push({ method, url: route.url })
-    const record = seriesOf(route.url)
+    const record = byTemplate.get(route.url) ?? seriesOf(route.url)
+    byTemplate.set(route.url, record)
     const countRequest: onResponseHookHandler = (request, reply, done) => {
       record(request.method, reply.statusCode, reply.elapsedTime / 1000)
       done()
@@ -216,6 +234,7 @@ async function metrics(app: FastifyInstance, options: MetricsOptions) {
   // Requests no route matched (404, 405) go through the not-found handler, which
   // no onRoute sees.
   const unmatched = seriesOf(UNMATCHED)
+  byTemplate.set(UNMATCHED, unmatched)
   app.addHook('onResponse', function countUnmatched(request, reply, done) {
     if (request.is404) unmatched(request.method, reply.statusCode, reply.elapsedTime / 1000)
     done()
@@ -228,6 +247,10 @@ async function metrics(app: FastifyInstance, options: MetricsOptions) {
     })
   }
 
+  function observe(route: string, method: string, status: number, seconds: number): void {
+    ;(byTemplate.get(route) ?? unmatched)(method, status, seconds)
+  }
+
   async function scrape(): Promise<string> {
     return (await registry.metrics()) + (await processMetrics().metrics())
   }
@@ -236,6 +259,7 @@ async function metrics(app: FastifyInstance, options: MetricsOptions) {
     registry,
     routes,
     unrouted,
+    observe,
     scrape,
     contentType: registry.contentType,
     handler: (request, response) => serveMetrics(scrape, registry.contentType, request, response),

@@ -110,7 +110,8 @@ function isCatalog(url: string): boolean {
   return url === '/' || url.startsWith('/?') || url.startsWith(ASSETS_PREFIX)
 }
 
-function headersFor(url: string): Record<string, string> {
+/** The security headers of an answer to this URL (the response cache's fast path sets them too). */
+export function headersFor(url: string): Record<string, string> {
   if (isCatalog(url)) return CATALOG_HEADERS
   return isDocs(url) ? DOCS_HEADERS : API_HEADERS
 }
