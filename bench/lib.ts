@@ -99,6 +99,40 @@ export async function waitFor200(server: Server, path: string, timeoutMs = 30_00
   throw new Error(`${server.name} gave no 200 on ${path} within ${timeoutMs} ms`)
 }
 
+/**
+ * The environment the container image starts the server with (the runtime
+ * stage's ENV in the Dockerfile), of which the bench takes NODE_ENV and
+ * NODE_OPTIONS: the V8 flags the image ships are the ones its memory is measured
+ * with. BENCH_NODE_OPTIONS overrides NODE_OPTIONS for an experiment.
+ */
+export function imageEnv(dockerfile = 'Dockerfile'): { NODE_ENV?: string; NODE_OPTIONS?: string } {
+  let text: string
+  try {
+    text = readFileSync(dockerfile, 'utf8')
+  } catch {
+    return {}
+  }
+  // Instructions joined across continuation lines; only the last stage (the image) counts.
+  const instructions = text
+    .replace(/\\\r?\n/g, ' ')
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+  const lastFrom = instructions.findLastIndex((line) => /^FROM\s/i.test(line))
+  const env: Record<string, string> = {}
+  for (const line of instructions.slice(lastFrom + 1)) {
+    const match = /^ENV\s+(.*)$/i.exec(line)
+    if (!match) continue
+    for (const pair of (match[1] ?? '').matchAll(/([A-Za-z_][A-Za-z0-9_]*)=("([^"]*)"|'([^']*)'|\S*)/g)) {
+      env[pair[1] as string] = pair[3] ?? pair[4] ?? pair[2] ?? ''
+    }
+  }
+  const chosen: { NODE_ENV?: string; NODE_OPTIONS?: string } = {}
+  if (env.NODE_ENV !== undefined) chosen.NODE_ENV = env.NODE_ENV
+  if (env.NODE_OPTIONS !== undefined) chosen.NODE_OPTIONS = env.NODE_OPTIONS
+  if (process.env.BENCH_NODE_OPTIONS !== undefined) chosen.NODE_OPTIONS = process.env.BENCH_NODE_OPTIONS
+  return chosen
+}
+
 /** Peak resident set size of a process so far (VmHWM), in MB; null where /proc is missing. */
 export function peakRssMb(pid: number | undefined): number | null {
   try {

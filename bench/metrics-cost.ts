@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs'
 import {
   freePort,
   get,
@@ -22,20 +21,6 @@ import {
 // machine shared with other work, req/s moves with the neighbours' load while CPU
 // per request moves much less, so the difference of the two CPU figures is the
 // truer price of the metrics hook.
-
-/** CPU seconds (user + system) a process has used so far; null where /proc is missing. */
-function cpuSeconds(pid: number | undefined): number | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    // Fields after the command name, which is in parentheses and may hold spaces.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS
-  } catch {
-    return null
-  }
-}
-/** USER_HZ: 100 on Linux on every common architecture. */
-const CLOCK_TICKS = 100
 
 type Measured = Load & { cpuUs: number | null }
 
@@ -108,17 +93,16 @@ export async function measureMetricsCost(options: {
       scenario: (typeof scenarios)[number],
       seconds: number,
     ): Promise<Measured> => {
-      const before = cpuSeconds(server.child.pid)
       const result = await load({
         port: server.port,
         path: scenario.path,
         headers: scenario.headers,
         connections: options.connections,
         seconds,
+        expect: scenario.status === 304 ? '3xx' : '2xx',
+        serverPid: server.child.pid,
       })
-      const after = cpuSeconds(server.child.pid)
-      const cpuUs = before === null || after === null ? null : ((after - before) * 1e6) / result.requests
-      return { ...result, cpuUs }
+      return { ...result, cpuUs: result.serverCpuUs }
     }
     if (options.warmup > 0) {
       for (const scenario of scenarios)

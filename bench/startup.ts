@@ -19,6 +19,8 @@ export async function measureStartup(options: {
   runs: number
   path: string
   apiEnv: Record<string, string>
+  /** The bare app's environment: the same NODE_OPTIONS as the API, so both start the same way. */
+  bareEnv?: Record<string, string>
   fixture: string
 }): Promise<StartupResult> {
   const apiMs: number[] = []
@@ -26,7 +28,7 @@ export async function measureStartup(options: {
   let apiIdleRssMb: number | null = null
   const starts: [string[], Record<string, string>, number[]][] = [
     [['node', 'dist/server.mjs'], options.apiEnv, apiMs],
-    [['node', 'bench/servers/ceiling.mjs', options.fixture], {}, bareMs],
+    [['node', 'bench/servers/ceiling.mjs', options.fixture], options.bareEnv ?? {}, bareMs],
   ]
   for (let run = 0; run < options.runs; run++) {
     const order = run % 2 === 0 ? starts : [...starts].reverse()
