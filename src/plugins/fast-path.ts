@@ -59,7 +59,7 @@ async function fastPathPlugin(app: FastifyInstance, options: FastPathOptions) {
     closing = true
   })
   const cors = corsHeaders(options.corsOrigins)
-  const log = app.log
+  const accessLog = app.accessLog
   const metrics = app.metrics
   const underPressure: () => boolean = app.hasDecorator('isUnderPressure')
     ? (app as unknown as { isUnderPressure: () => boolean }).isUnderPressure
@@ -102,17 +102,7 @@ async function fastPathPlugin(app: FastifyInstance, options: FastPathOptions) {
       response.off('error', finished)
       const elapsed = performance.now() - started
       metrics?.observe(answer.route, method, answer.status, elapsed / 1000)
-      log.info(
-        {
-          reqId: id,
-          method,
-          url,
-          statusCode: answer.status,
-          responseTime: Math.round(elapsed * 100) / 100,
-          remoteAddress: request.socket.remoteAddress,
-        },
-        'request completed',
-      )
+      accessLog(id, method, url, answer.status, elapsed, request.socket.remoteAddress)
     }
     response.on('finish', finished)
     response.on('error', finished)
@@ -124,5 +114,5 @@ async function fastPathPlugin(app: FastifyInstance, options: FastPathOptions) {
 export default fp(fastPathPlugin, {
   name: 'fast-path',
   fastify: '5.x',
-  dependencies: ['http-cache', 'metrics', 'load-shedding'],
+  dependencies: ['access-log', 'http-cache', 'metrics', 'load-shedding'],
 })
