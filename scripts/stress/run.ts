@@ -183,7 +183,9 @@ async function scenarios(origin: string): Promise<CannonRequest[]> {
 
 async function loadPhase(databasePath: string): Promise<void> {
   section(`load: ${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up, then ${LOAD_SECONDS} s`)
-  const server = await start(databasePath)
+  const metricsPort = await freePort()
+  const logAt = logSize()
+  const server = await start(databasePath, { METRICS_PORT: String(metricsPort) })
   const requests = await scenarios(server.origin)
   const pid = server.child.pid as number
   const rssStart = rssOf(pid)
@@ -249,8 +251,53 @@ async function loadPhase(databasePath: string): Promise<void> {
     Math.abs(growth) <= RSS_TOLERANCE,
     `${mb(rssWarm)} MB after warm-up, ${mb(rssEnd)} MB at the end (${(growth * 100).toFixed(1)}%), peak ${mb(Math.max(...loadSamples))} MB (each the highest reading of a 10 s window)`,
   )
+  // What the server says it served, before it stops (answers still in flight settle first).
+  await sleep(500)
+  const scrape = (await get(`http://127.0.0.1:${metricsPort}/metrics`)).body
   const exit = await stop(server)
   check('load', 'stops cleanly after the load', exit.code === 0, `exit ${exit.code} in ${exit.ms} ms`)
+  checkAccessLog(scrape, logAt)
+}
+
+const LOG_FILE = () => join(work, 'server.log')
+
+function logSize(): number {
+  try {
+    return readFileSync(LOG_FILE()).length
+  } catch {
+    return 0
+  }
+}
+
+/**
+ * The access log loses no line unless it says so: after the load and a graceful
+ * stop, the lines "request completed" in the server's log plus the lines it
+ * counted as dropped (log_lines_dropped_total, and its warnings) equal the requests
+ * it served by its own metrics (health checks, which are never logged, aside).
+ */
+function checkAccessLog(scrape: string, logAt: number): void {
+  const sum = (pattern: RegExp) =>
+    scrape
+      .split('\n')
+      .filter((line) => pattern.test(line))
+      .reduce((total, line) => total + Number(line.slice(line.lastIndexOf(' ') + 1)), 0)
+  const served = sum(/^http_requests_total\{(?!.*route="\/(healthz|readyz)")/)
+  const dropped = sum(/^log_lines_dropped_total /)
+  const lines = readFileSync(LOG_FILE())
+    .subarray(logAt)
+    .toString()
+    .split('\n')
+    .filter((line) => line.length > 0)
+    .map((line) => JSON.parse(line) as { msg?: string; droppedLines?: number })
+  const logged = lines.filter((line) => line.msg === 'request completed').length
+  const reported = lines.reduce((total, line) => total + (line.droppedLines ?? 0), 0)
+  figures.accessLog = { served, logged, dropped, reported }
+  check(
+    'load',
+    'every request served has its access-log line, or is counted and reported as dropped',
+    served > 0 && logged + dropped === served && reported === dropped,
+    `${logged} lines for ${served} requests served (health checks aside); ${dropped} dropped, ${reported} reported in the log`,
+  )
 }
 
 // ---- 2. graceful shutdown under load ----------------------------------------------
