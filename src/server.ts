@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
 import { ConfigError, loadConfig } from './config.js'
@@ -8,9 +9,18 @@ import { DatabaseError } from './db/open.js'
 try {
   const config = loadConfig()
   const app = await buildApp(config)
-  closeWithGrace({ delay: config.shutdownTimeoutMs }, async ({ signal, err }) => {
+  const delayMs = config.shutdownDelayMs
+  closeWithGrace({ delay: delayMs + config.shutdownTimeoutMs }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'shutting down after an error')
-    else app.log.info({ signal }, 'shutting down: finishing requests in flight')
+    // SIGTERM is how orchestrators and `docker stop` ask; whatever routes traffic
+    // here needs time to see /readyz fail before the port closes. SIGINT is a
+    // person at a terminal (Ctrl-C), who has no balancer to wait for.
+    else if (signal === 'SIGTERM' && delayMs > 0) {
+      app.drain()
+      app.log.info({ signal, delayMs }, 'shutting down: /readyz answers 503, still serving')
+      await sleep(delayMs)
+    }
+    if (!err) app.log.info({ signal }, 'shutting down: finishing requests in flight')
     await app.close()
   })
   await app.listen({ port: config.port, host: config.host })

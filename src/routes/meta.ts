@@ -52,12 +52,17 @@ const meta: FastifyPluginAsyncZod = async (app) => {
     {
       config: { health: true },
       schema: {
-        summary: 'Readiness: the database is open and holds resources',
+        summary: 'Readiness: the database is open and holds resources, and the server is not shutting down',
         tags: ['health'],
         response: { 200: ReadySchema, 503: problemResponse('Not ready') },
       },
     },
     async (_request, reply) => {
+      // While shutting down the server still answers everything else: this 503 is
+      // what tells a load balancer to route new requests elsewhere before it closes.
+      if (app.draining) {
+        return sendProblem(reply, 503, { detail: 'The server is shutting down.', code: 'shutting_down' })
+      }
       try {
         const { resources } = getDatasetInfo(app.db)
         if (resources > 0) return { status: 'ready' as const, resources }
