@@ -11,7 +11,6 @@ import {
 import { Agent } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import autocannonUntyped from 'autocannon'
 import Database from 'better-sqlite3'
 import { openReadOnly } from '../../src/db/open.js'
 import { projectRoot } from '../../src/paths.js'
@@ -28,6 +27,7 @@ import {
   sleep,
   startServer,
 } from './lib.js'
+import { autocannon, countFiveHundreds, scenarios } from './mix.js'
 
 // npm run test:stress: load, graceful shutdown under load, seed faults and bad
 // databases against the production build (npm run build), on loopback. Prints the
@@ -43,28 +43,6 @@ const SEED_KILLS = 20
 const RSS_TOLERANCE = 0.1
 const SHUTDOWN_LIMIT_MS = 10_000
 const RESULTS_FILE = join(projectRoot, 'scripts/stress/results.json')
-
-// autocannon ships no types, and bench/ declares only the part it uses.
-type CannonRequest = {
-  method?: string
-  path: string
-  setupRequest?: (request: CannonRequest) => CannonRequest
-}
-type CannonResult = {
-  requests: { total: number; average: number }
-  latency: { p50: number; p99: number; max: number }
-  errors: number
-  timeouts: number
-  non2xx: number
-  statusCodeStats: Record<string, { count: number }>
-}
-const autocannon = autocannonUntyped as unknown as (options: {
-  url: string
-  connections: number
-  duration: number
-  timeout?: number
-  requests: CannonRequest[]
-}) => Promise<CannonResult>
 
 const random = mulberry32(SEED)
 
@@ -121,64 +99,6 @@ async function stop(server: Server): Promise<{ code: number | null; ms: number }
   return { code: exit.code, ms: Math.round(exit.at - at) }
 }
 
-// ---- scenarios: every route, every filter, the errors --------------------------
-
-async function scenarios(origin: string): Promise<CannonRequest[]> {
-  const list = JSON.parse((await get(`${origin}/v1/resources?limit=100`)).body)
-  const ids: string[] = list.data.map((resource: { id: string }) => resource.id)
-  const words: string[] = list.data.flatMap((resource: { title: string }) =>
-    resource.title.toLowerCase().match(/[a-z]{3,}/g),
-  )
-  const next = JSON.parse((await get(`${origin}/v1/resources?limit=5&sort=title`)).body).links.next
-  const pick = <T>(items: T[]): T => items[Math.floor(Math.random() * items.length)] as T
-  const paths = [
-    '/v1',
-    '/v1/resources',
-    '/v1/resources?category=general',
-    '/v1/resources?category=Python%20images,core',
-    '/v1/resources?tag=django',
-    '/v1/resources?tag=flask,nginx&sort=-title',
-    '/v1/resources?host=github.com',
-    '/v1/resources?q=docker',
-    '/v1/resources?q=djan',
-    '/v1/resources?q=python%20docker&sort=relevance&limit=5',
-    '/v1/resources?limit=100',
-    '/v1/resources?limit=5&offset=10',
-    next,
-    `/v1/resources/${ids[0]}`,
-    '/v1/categories',
-    '/v1/categories/general',
-    '/v1/categories/python-specific/resources?q=flask',
-    '/v1/tags',
-    '/healthz',
-    '/readyz',
-    '/openapi.json',
-    '/docs/',
-    // Expected 4xx: a load of mistakes must not cost more than a load of hits.
-    '/v1/resources?limit=1000',
-    '/v1/resources?nope=1',
-    '/v1/resources/no-such-id',
-    '/v1/categories/nothing',
-    '/nothing/here',
-  ]
-  const requests: CannonRequest[] = paths.map((path) => ({ method: 'GET', path }))
-  // Cache-busting variety: searches and pages the response cache has not seen.
-  requests.push(
-    { method: 'GET', path: '/', setupRequest: (r) => ({ ...r, path: `/v1/resources/${pick(ids)}` }) },
-    {
-      method: 'GET',
-      path: '/',
-      setupRequest: (r) => ({
-        ...r,
-        path: `/v1/resources?q=${pick(words)}%20${pick(words)}&limit=${1 + Math.floor(Math.random() * 100)}`,
-      }),
-    },
-    // (No HEAD: autocannon waits for a body a HEAD answer never has.)
-    { method: 'DELETE', path: '/v1/resources' },
-  )
-  return requests
-}
-
 // ---- 1. load -------------------------------------------------------------------
 
 async function loadPhase(databasePath: string): Promise<void> {
@@ -211,9 +131,7 @@ async function loadPhase(databasePath: string): Promise<void> {
   const statuses = Object.fromEntries(
     Object.entries(result.statusCodeStats).map(([code, s]) => [code, s.count]),
   )
-  const fiveHundreds = Object.entries(statuses)
-    .filter(([code]) => Number(code) >= 500)
-    .reduce((sum, [, count]) => sum + count, 0)
+  const fiveHundreds = countFiveHundreds(result)
   const growth = (rssEnd - rssWarm) / rssWarm
   const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10
   figures.load = {
