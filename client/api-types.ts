@@ -50,8 +50,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Readiness: the database is open and holds resources
-         * @description Answers 200 with the resource count once the database can be read and holds resources, 503 problem (code not_ready) otherwise: for readiness probes and load balancers. Never rate-limited, cached or logged.
+         * Readiness: the database is open and holds resources, and the server is not shutting down
+         * @description Answers 200 with the resource count once the database can be read and holds resources; 503 problem otherwise (code not_ready), and from SIGTERM until the server closes (code shutting_down), so load balancers stop sending before the port closes. For readiness probes and load balancers; never rate-limited, cached or logged.
          */
         get: operations["getReadiness"];
         put?: never;
