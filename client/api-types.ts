@@ -50,8 +50,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Readiness: the database is open and holds resources
-         * @description Answers 200 with the resource count once the database can be read and holds resources, 503 problem (code not_ready) otherwise: for readiness probes and load balancers. Never rate-limited, cached or logged.
+         * Readiness: the database is open and holds resources, and the server is not shutting down
+         * @description Answers 200 with the resource count once the database can be read and holds resources; 503 problem otherwise (code not_ready), and from SIGTERM until the server closes (code shutting_down), so load balancers stop sending before the port closes. For readiness probes and load balancers; never rate-limited, cached or logged.
          */
         get: operations["getReadiness"];
         put?: never;
@@ -287,6 +287,14 @@ export interface components {
             /** @description One entry per invalid parameter */
             errors?: components["schemas"]["ParamError"][];
         };
+        /** @description Relative URLs of this and neighbouring pages (on resource lists, next carries a cursor) */
+        PageLinks: {
+            self: string;
+            first: string;
+            last: string;
+            next: string | null;
+            prev: string | null;
+        };
         /** @description The health of the resource's url when the link checker last ran (npm run check-links) */
         LinkHealth: {
             /**
@@ -357,14 +365,7 @@ export interface components {
                 /** @description The statuses listed in data */
                 statuses: ("ok" | "redirected" | "broken" | "blocked" | "unreachable" | "unchecked")[];
             };
-            /** @description Relative URLs of this and neighbouring pages */
-            links: {
-                self: string;
-                first: string;
-                last: string;
-                next: string | null;
-                prev: string | null;
-            };
+            links: components["schemas"]["PageLinks"];
         };
         SearchMatch: {
             /** @description BM25 relevance; higher is better. Comparable within one search only */
@@ -439,14 +440,6 @@ export interface components {
             name: string;
             count: number;
         };
-        /** @description Relative URLs of this and neighbouring pages; next carries a cursor */
-        PageLinks: {
-            self: string;
-            first: string;
-            last: string;
-            next: string | null;
-            prev: string | null;
-        };
         /** @description One page of resources, with totals, facets and links */
         ResourceList: {
             data: (components["schemas"]["Resource"] | components["schemas"]["ResourceFields"])[];
@@ -488,6 +481,7 @@ export type Health = components['schemas']['Health'];
 export type Ready = components['schemas']['Ready'];
 export type ParamError = components['schemas']['ParamError'];
 export type Problem = components['schemas']['Problem'];
+export type PageLinks = components['schemas']['PageLinks'];
 export type LinkHealth = components['schemas']['LinkHealth'];
 export type LinkReportItem = components['schemas']['LinkReportItem'];
 export type LinkReport = components['schemas']['LinkReport'];
@@ -495,7 +489,6 @@ export type SearchMatch = components['schemas']['SearchMatch'];
 export type Resource = components['schemas']['Resource'];
 export type ResourceFields = components['schemas']['ResourceFields'];
 export type FacetCount = components['schemas']['FacetCount'];
-export type PageLinks = components['schemas']['PageLinks'];
 export type ResourceList = components['schemas']['ResourceList'];
 export type $defs = Record<string, never>;
 export interface operations {

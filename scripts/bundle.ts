@@ -1,4 +1,6 @@
+import { readFileSync, writeFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
+import { isBuiltin } from 'node:module'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { build, type Plugin } from 'esbuild'
@@ -8,17 +10,24 @@ import { projectRoot } from '../src/paths.js'
 // npm start, the Dockerfile, the bench and the stress run start it). Loading one
 // file instead of ~600 modules from node_modules halves the time from process
 // start to the first answer (~350 ms to ~255 ms here, where bare Fastify takes
-// ~165 ms). The source stays as it is; only what node loads changes.
+// ~165 ms). The source stays as it is; only what node loads changes. The seed is
+// bundled the same way (dist/seed.mjs), so the container image needs neither the
+// compiled modules (dist/src) nor the node_modules that the bundles carry inside.
 //
 // Left out of the bundle, loaded from node_modules if ever: better-sqlite3 is a
 // native addon; @fastify/swagger-ui serves files it finds beside its own code; and
 // Fastify's ajv and fast-json-stringify compilers are never called (app.ts gives
 // it the zod ones), so bundling them would only add 500 KB to parse and keep.
+// supports-color is what debug tries to load, in a try: here it comes only with the
+// dev tools, so production has none, and the bundle must not carry one either.
+// npm run build lists in dist/bundle-contents.json the packages the bundles import
+// and those they carry inside; the Dockerfile keeps of node_modules what they need.
 export const EXTERNAL = [
   'better-sqlite3',
   '@fastify/swagger-ui',
   '@fastify/ajv-compiler',
   '@fastify/fast-json-stringify-compiler',
+  'supports-color',
 ]
 
 /**
@@ -40,14 +49,23 @@ const asciiSources: Plugin = {
   },
 }
 
-export async function bundleServer(outfile: string): Promise<void> {
-  await build({
-    entryPoints: [join(projectRoot, 'src/server.ts')],
+// The oldest Node that package.json's engines accepts (>=20.19): the output runs
+// there and on every later release, Node 24 included.
+const engines = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')).engines.node as string
+export const TARGET = `node${engines.replace(/^>=\s*/, '')}`
+
+/** What a bundle holds: the packages it still imports, and the package directories it carries inside. */
+export type BundleContents = { external: string[]; bundled: string[] }
+
+/** Bundles entry into outfile. */
+async function bundle(entry: string, outfile: string): Promise<BundleContents> {
+  const result = await build({
+    entryPoints: [join(projectRoot, entry)],
     outfile,
     bundle: true,
     platform: 'node',
     format: 'esm',
-    target: 'node20',
+    target: TARGET,
     external: EXTERNAL,
     // CommonJS dependencies inside an ES module bundle still call require().
     banner: {
@@ -64,9 +82,38 @@ export async function bundleServer(outfile: string): Promise<void> {
     // Dependencies' license comments (/*! … */) go to server.mjs.LEGAL.txt beside
     // the bundle: one of them has a non-ASCII name in it.
     legalComments: 'external',
+    metafile: true,
   })
+  const imports = Object.values(result.metafile.outputs).flatMap((output) => output.imports)
+  const external = imports.filter((i) => i.external && !isBuiltin(i.path)).map((i) => packageName(i.path))
+  const bundled = Object.keys(result.metafile.inputs).flatMap((input) => packageDir(input) ?? [])
+  return { external: [...new Set(external)].sort(), bundled: [...new Set(bundled)].sort() }
 }
 
+/** `@scope/name/sub/path` -> `@scope/name`; `name/sub` -> `name`. */
+function packageName(specifier: string): string {
+  const parts = specifier.split('/')
+  return (specifier.startsWith('@') ? parts.slice(0, 2) : parts.slice(0, 1)).join('/')
+}
+
+/** `node_modules/a/node_modules/@s/b/lib/x.js` -> `node_modules/a/node_modules/@s/b`; project files -> undefined. */
+function packageDir(input: string): string | undefined {
+  const at = input.lastIndexOf('node_modules/')
+  if (at < 0) return undefined
+  const rest = input.slice(at + 'node_modules/'.length)
+  return `${input.slice(0, at)}node_modules/${packageName(rest)}`
+}
+
+export const bundleServer = (outfile: string) => bundle('src/server.ts', outfile)
+export const bundleSeed = (outfile: string) => bundle('seed/seed.ts', outfile)
+
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  await bundleServer(join(projectRoot, 'dist/server.mjs'))
+  const server = await bundleServer(join(projectRoot, 'dist/server.mjs'))
+  const seed = await bundleSeed(join(projectRoot, 'dist/seed.mjs'))
+  // For scripts/runtime-modules.ts, which picks the container image's node_modules.
+  const contents: BundleContents = {
+    external: [...new Set([...server.external, ...seed.external])].sort(),
+    bundled: [...new Set([...server.bundled, ...seed.bundled])].sort(),
+  }
+  writeFileSync(join(projectRoot, 'dist/bundle-contents.json'), `${JSON.stringify(contents, null, 2)}\n`)
 }

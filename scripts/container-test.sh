@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Builds the image from ./Dockerfile and proves that it serves the same API as
 # `npm start`, run the hardened way the README shows: read-only root filesystem, no
-# capabilities, no new privileges, as uid 1000, healthy, stopped cleanly by SIGTERM,
-# and independent of the network. Prints and saves the image size, the time from
-# `run` to the first 200 and the stop time.
+# capabilities, no new privileges, as uid 1000, healthy, and independent of the
+# network. Then what an operator checks before deploying it: the image's size against
+# its base, its SBOM and labels, no package manager inside; on SIGTERM /readyz turns
+# 503 while the API still answers, then it exits 0; and under --memory 128m it serves
+# the stress mix (100 connections, 60 s) without being OOM-killed. Prints and saves
+# the figures.
 #
 #   bash scripts/container-test.sh                     # podman (via the stand-in if present)
 #   CONTAINER=docker bash scripts/container-test.sh    # a real Docker engine
@@ -12,10 +15,13 @@
 #   CONTAINER  podman (default) or docker
 #   STANDIN    container-standin.sh (default ../shared/tools/ beside this repository);
 #              with podman it builds the node base images locally, and runs the checks
+#   STANDIN_NODE  Node release of the stand-in images (default: .nvmrc's major)
 #   IMAGE      tag to build (default docker-resources-api:test)
 #   RESULT     where to write the measurements (default /tmp/container-test-result.json)
+#   MEMORY_LOAD_SECONDS  length of the load under 128 MiB (default 60)
 #
-# Not part of `npm test`: it needs a container engine (podman as root, or docker).
+# Not part of `npm test`: it needs a container engine (podman as root, or docker),
+# and the dev dependencies (npm ci) for the load generator.
 # shellcheck disable=SC2016  # the JavaScript in single quotes is meant for node, not bash
 set -euo pipefail
 
@@ -27,12 +33,18 @@ RESULT=${RESULT:-/tmp/container-test-result.json}
 BUILD_TIMEOUT=${BUILD_TIMEOUT:-900}   # seconds; a cold build compiles better-sqlite3 twice
 READY_TIMEOUT_MS=30000                # run -> first 200
 HEALTH_TIMEOUT=60                     # seconds; the image checks every 10 s
-STOP_LIMIT_MS=5000
+SHUTDOWN_DELAY_MS=3000                # the server's default: /readyz 503, still serving
+STOP_LIMIT_MS=$((SHUTDOWN_DELAY_MS + 3000))   # well inside docker stop's 10 s
+MEMORY_LIMIT=128m
+MEMORY_LOAD_SECONDS=${MEMORY_LOAD_SECONDS:-60}
+NODE_MAJOR=$(cat "$(dirname "$0")/../.nvmrc")
 
 # The flags the README recommends; the container must work with all of them.
 HARDEN=(--read-only --cap-drop ALL --security-opt no-new-privileges)
 NAME=drapi-test-$$
 NAME_OFFLINE=drapi-test-offline-$$
+NAME_MEMORY=drapi-test-memory-$$
+NAMES=("$NAME" "$NAME_OFFLINE" "$NAME_MEMORY")
 
 step() { printf '\n==> %s\n' "$*"; }
 ok() { printf '  ok    %s\n' "$*"; }
@@ -43,9 +55,18 @@ now_ms() {
 }
 
 command -v node >/dev/null || die "node is needed on the host (to parse JSON and pick a free port)"
+[ -x "$ROOT/node_modules/.bin/tsx" ] || die "the load generator needs the dev dependencies: run npm ci first"
 VERSION=$(node -p "require('$ROOT/package.json').version")
+REVISION=$(git -C "$ROOT" rev-parse HEAD 2>/dev/null || true)
+[ -n "$REVISION" ] || die "no git commit to label the image with: run this in a git checkout"
+# Where the source lives, as this checkout knows it: its origin's URL, or the
+# checkout itself when it has none. A release build passes the public URL.
 SOURCE=$(git -C "$ROOT" remote get-url origin 2>/dev/null || true)
-BUILD_ARGS=(--build-arg "VERSION=$VERSION" --build-arg "SOURCE=$SOURCE")
+case $SOURCE in
+  '') SOURCE=file://$ROOT ;;
+  /*) SOURCE=file://$SOURCE ;;
+esac
+BUILD_ARGS=(--build-arg "VERSION=$VERSION" --build-arg "REVISION=$REVISION" --build-arg "SOURCE=$SOURCE")
 
 # ---- engine ----------------------------------------------------------------------------
 case $CONTAINER in
@@ -56,11 +77,16 @@ case $CONTAINER in
     export DISABLE_HC_SYSTEMD=true   # no systemd here: silences podman's healthcheck-timer noise
     if [ -f "$STANDIN" ]; then
       [ "$(id -u)" -eq 0 ] || die "the podman stand-in needs root (rootful podman storage): run this as root"
-      MODE="podman + $(basename "$STANDIN")"
-      step "stand-in base images: $STANDIN setup"
+      # The stand-in's node images carry the Node release the Dockerfile names.
+      export STANDIN_NODE=${STANDIN_NODE:-$NODE_MAJOR}
+      MODE="podman + $(basename "$STANDIN") (Node $STANDIN_NODE)"
+      step "stand-in base images: STANDIN_NODE=$STANDIN_NODE $STANDIN setup"
       bash "$STANDIN" setup
       # --jobs 2: build the independent stages (deps/build, prod-deps) in parallel, as BuildKit does.
-      BUILD=(bash "$STANDIN" build "$ROOT" "$IMAGE" --jobs 2 "${BUILD_ARGS[@]}")
+      # buildah 1.28 reuses a cached LABEL step when only the ARG values it expands
+      # changed (a new commit): the revision given as a label too makes it rebuild.
+      BUILD=(bash "$STANDIN" build "$ROOT" "$IMAGE" --jobs 2 "${BUILD_ARGS[@]}"
+        --label "org.opencontainers.image.revision=$REVISION")
       # The stand-in's run also schedules the HEALTHCHECK (podman needs systemd for that).
       run_container() { bash "$STANDIN" run "$@"; }
     elif command -v podman >/dev/null; then
@@ -87,15 +113,17 @@ engine() { "$CONTAINER" "$@"; }
 
 cleanup() {
   local rc=$?
+  [ -z "${SAMPLER:-}" ] || kill "$SAMPLER" 2>/dev/null || true
   if [ $rc -ne 0 ]; then
-    for n in "$NAME" "$NAME_OFFLINE"; do
+    for n in "${NAMES[@]}"; do
       engine container inspect "$n" >/dev/null 2>&1 || continue
       printf '\n--- logs of %s (last 40 lines) ---\n' "$n" >&2
       engine logs --tail 40 "$n" >&2 || true
     done
   fi
   # One at a time: podman 4.3's `rm -f A B` removes nothing when A is already gone.
-  for n in "$NAME" "$NAME_OFFLINE"; do engine rm -f "$n" >/dev/null 2>&1 || true; done
+  for n in "${NAMES[@]}"; do engine rm -f "$n" >/dev/null 2>&1 || true; done
+  [ -z "${WORK:-}" ] || rm -rf "$WORK"
   exit $rc
 }
 trap cleanup EXIT
@@ -145,13 +173,77 @@ t=$SECONDS
 timeout "$BUILD_TIMEOUT" "${BUILD[@]}" ||
   die "image build failed (or took over ${BUILD_TIMEOUT}s)"
 BUILD_S=$((SECONDS - t))
+# Decimal MB, as `docker images` shows them.
+mb() { echo $((($1 + 500000) / 1000000)); }
+label() { engine image inspect -f "{{index .Config.Labels \"$1\"}}" "$IMAGE"; }
+ok "built in ${BUILD_S}s"
+
+step "size, labels, SBOM, contents"
 SIZE=$(engine image inspect -f '{{.Size}}' "$IMAGE")
-SIZE_MB=$(((SIZE + 500000) / 1000000))   # decimal MB, as `docker images` shows them
-ok "built in ${BUILD_S}s; image size $SIZE_MB MB"
+# The image runs Node's binary from node:N-bookworm-slim on the Debian base that
+# image is built on (its base.name label says which).
+NODE_BASE=node:$NODE_MAJOR-bookworm-slim
+OS_BASE=$(label org.opencontainers.image.base.name)
+NODE_BASE_SIZE=$(engine image inspect -f '{{.Size}}' "$NODE_BASE" 2>/dev/null) ||
+  die "cannot measure $NODE_BASE: pull it (or run the stand-in's setup) first"
+OS_BASE_SIZE=$(engine image inspect -f '{{.Size}}' "$OS_BASE" 2>/dev/null) ||
+  die "cannot measure $OS_BASE, the base the image names: pull it first"
+diff_mb() { printf '%+d' $(($(mb "$1") - $(mb "$2"))); }
+ok "image $(mb "$SIZE") MB: $(diff_mb "$SIZE" "$NODE_BASE_SIZE") MB against $NODE_BASE ($(mb "$NODE_BASE_SIZE") MB), $(diff_mb "$SIZE" "$OS_BASE_SIZE") MB against $OS_BASE ($(mb "$OS_BASE_SIZE") MB)"
+
 [ "$(engine image inspect -f '{{.Config.User}}' "$IMAGE")" = node ] || die "the image does not switch to USER node"
-[ "$(engine image inspect -f '{{index .Config.Labels "org.opencontainers.image.version"}}' "$IMAGE")" = "$VERSION" ] ||
-  die "label org.opencontainers.image.version is not $VERSION"
-ok "USER node, OCI labels (version $VERSION)"
+[ "$(label org.opencontainers.image.version)" = "$VERSION" ] || die "label org.opencontainers.image.version is not $VERSION"
+[ "$(label org.opencontainers.image.revision)" = "$REVISION" ] ||
+  die "label org.opencontainers.image.revision is '$(label org.opencontainers.image.revision)', not the commit $REVISION"
+[ "$(label org.opencontainers.image.source)" = "$SOURCE" ] || die "label org.opencontainers.image.source is not $SOURCE"
+ok "USER node; OCI labels: version $VERSION, revision $REVISION, source $SOURCE"
+
+# What runs, and what must not be there: Node from .nvmrc, no package manager.
+CONTENTS=$(engine run --rm --network none "$IMAGE" node -e '
+  const { execSync } = require("node:child_process")
+  const which = (c) => { try { return execSync(`command -v ${c}`, { shell: "/bin/sh" }).toString().trim() } catch { return "" } }
+  console.log(JSON.stringify({
+    node: process.version,
+    heapLimitMB: Math.round(require("v8").getHeapStatistics().heap_size_limit / 1048576),
+    nodeOptions: process.env.NODE_OPTIONS ?? "",
+    present: ["npm", "npx", "corepack", "yarn"].filter(which),
+    distSrc: require("node:fs").existsSync("/app/dist/src"),
+  }))')
+node -e '
+  const c = JSON.parse(process.argv[1]), major = process.argv[2]
+  const fail = (m) => { console.error(`container-test: FAIL: ${m}`); process.exit(1) }
+  if (!c.node.startsWith(`v${major}.`)) fail(`the image runs node ${c.node}, not ${major} (.nvmrc)`)
+  if (c.present.length) fail(`the image carries ${c.present.join(", ")}: production needs no package manager`)
+  if (c.distSrc) fail("the image carries dist/src: production runs the bundles")
+  console.log(`  ok    node ${c.node}; no npm, npx, corepack or yarn; NODE_OPTIONS=${c.nodeOptions} (V8 heap limit ${c.heapLimitMB} MB without a memory limit)`)
+' "$CONTENTS" "$NODE_MAJOR"
+
+# The SBOM at its documented path: CycloneDX JSON naming every production dependency
+# at its locked version, and no dev dependency.
+WORK=$(mktemp -d)
+engine create --name "$NAME" "$IMAGE" >/dev/null
+engine cp "$NAME:/app/sbom.cdx.json" "$WORK/sbom.cdx.json" || die "no SBOM at /app/sbom.cdx.json"
+engine rm "$NAME" >/dev/null
+SBOM_SUMMARY=$(node -e '
+  const fs = require("node:fs")
+  const [file, root] = process.argv.slice(1)
+  const fail = (m) => { console.error(`container-test: FAIL: SBOM: ${m}`); process.exit(1) }
+  let sbom
+  try { sbom = JSON.parse(fs.readFileSync(file, "utf8")) } catch (e) { fail(`not valid JSON: ${e.message}`) }
+  if (sbom.bomFormat !== "CycloneDX" || !/^1\.\d+$/.test(sbom.specVersion)) fail(`not CycloneDX: ${sbom.bomFormat} ${sbom.specVersion}`)
+  const pkg = JSON.parse(fs.readFileSync(`${root}/package.json`, "utf8"))
+  const lock = JSON.parse(fs.readFileSync(`${root}/package-lock.json`, "utf8"))
+  const listed = new Set(sbom.components.map((c) => `${c.name}@${c.version}`))
+  for (const name of Object.keys(pkg.dependencies)) {
+    const version = lock.packages[`node_modules/${name}`].version
+    if (!listed.has(`${name}@${version}`)) fail(`${name}@${version} (a production dependency) is not listed`)
+  }
+  const dev = Object.keys(pkg.devDependencies).filter((name) => sbom.components.some((c) => c.name === name))
+  if (dev.length) fail(`lists dev dependencies: ${dev.join(", ")}`)
+  if (!sbom.components.every((c) => c.purl?.startsWith("pkg:npm/"))) fail("a component has no npm purl")
+  console.log(`CycloneDX ${sbom.specVersion}, ${sbom.components.length} components`)
+' "$WORK/sbom.cdx.json" "$ROOT") || exit 1
+ok "SBOM /app/sbom.cdx.json: $SBOM_SUMMARY, every production dependency at its locked version, no dev dependency"
 
 # ---- 2. run hardened, publish a port, check the API ------------------------------------------
 PORT=$(free_port)
@@ -176,10 +268,12 @@ check "GET /?q=django: the catalog page, as HTML" "$BASE/?q=django" \
 step "process identity, health check, stop"
 PROC=$(engine exec "$NAME" cat /proc/1/status)
 UID_1=$(awk '/^Uid:/ { print $2 }' <<<"$PROC")   # real uid of PID 1, not of the exec
-COMM=$(awk '/^Name:/ { print $2 }' <<<"$PROC")
+# The command line, not the Name: line: Node 24 renames its main thread MainThread.
+COMM=$(engine exec "$NAME" sh -c 'tr "\0" " " < /proc/1/cmdline')
+COMM=${COMM% }
 [ "$UID_1" = 1000 ] || die "PID 1 runs as uid $UID_1, not 1000"
-[ "$COMM" = node ] || die "PID 1 is '$COMM', not node: SIGTERM would not reach the server"
-ok "PID 1 is node, uid 1000"
+[ "$COMM" = "node dist/server.mjs" ] || die "PID 1 is '$COMM', not node dist/server.mjs: SIGTERM would not reach the server"
+ok "PID 1 is node dist/server.mjs, uid 1000"
 
 t=$SECONDS
 until [ "$(engine inspect -f '{{.State.Health.Status}}' "$NAME")" = healthy ]; do
@@ -191,13 +285,38 @@ done
 HEALTHY_S=$((SECONDS - t))
 ok "health check: healthy (after ~${HEALTHY_S}s of waiting)"
 
+# docker stop sends SIGTERM: for SHUTDOWN_DELAY_MS /readyz says 503, so a balancer
+# routes elsewhere, while the API still answers; then the server closes and exits 0.
 T1=$(now_ms)
-engine stop -t 10 "$NAME" >/dev/null
+engine stop -t 10 "$NAME" >/dev/null &
+STOPPER=$!
+DRAIN=$(node --input-type=module -e '
+  const [base, t1] = process.argv.slice(1)
+  const get = (path) => fetch(base + path, { signal: AbortSignal.timeout(1000) })
+  for (;;) {
+    const ready = await get("/readyz").catch(() => null)
+    if (ready?.status === 503) {
+      const problem = await ready.json()
+      const api = await get("/v1/resources?category=general")
+      const body = await api.json()
+      if (problem.code !== "shutting_down" || api.status !== 200 || body.meta.total !== 13) {
+        console.error(`readyz ${JSON.stringify(problem)}; API ${api.status}`)
+        process.exit(1)
+      }
+      console.log(Date.now() - Number(t1))
+      break
+    }
+    if (Date.now() - Number(t1) > 5000) { console.error(`/readyz never said 503 (last: ${ready?.status ?? "no answer"})`); process.exit(1) }
+    await new Promise((r) => setTimeout(r, 20))
+  }' "$BASE" "$T1") || die "on SIGTERM, /readyz did not answer 503 while the API kept serving"
+wait "$STOPPER" || die "$CONTAINER stop failed"
 STOP_MS=$(($(now_ms) - T1))
+ok "SIGTERM: /readyz 503 (shutting_down) after ${DRAIN} ms while the API still answered 200"
 EXIT_CODE=$(engine inspect -f '{{.State.ExitCode}}' "$NAME")
 [ "$EXIT_CODE" = 0 ] || die "stop: the container exited with $EXIT_CODE, not 0"
+[ "$STOP_MS" -ge "$SHUTDOWN_DELAY_MS" ] || die "stop took ${STOP_MS} ms: the ${SHUTDOWN_DELAY_MS} ms readiness delay was skipped"
 [ "$STOP_MS" -lt "$STOP_LIMIT_MS" ] || die "stop took ${STOP_MS} ms (limit ${STOP_LIMIT_MS} ms): SIGTERM is not handled"
-ok "stop: exit code 0 after ${STOP_MS} ms"
+ok "stop: exit code 0 after ${STOP_MS} ms (${SHUTDOWN_DELAY_MS} ms of it the readiness delay)"
 
 # ---- 4. no network at all ----------------------------------------------------------------------
 step "run --network none"
@@ -217,22 +336,110 @@ done
 ok "serves 13 general resources on 127.0.0.1 inside the container, with no network"
 engine rm -f "$NAME_OFFLINE" >/dev/null
 
-# ---- 5. results --------------------------------------------------------------------------------
+# ---- 5. memory: the stress mix under --memory 128m -----------------------------------------------
+step "run --memory $MEMORY_LIMIT: the stress mix, 100 connections, ${MEMORY_LOAD_SECONDS} s"
+PORT_M=$(free_port)
+# As a pod limited to 128 MiB: no swap on top. Rate limiting off: one client is the
+# whole load. MEMORY_NODE_OPTIONS replaces the image's NODE_OPTIONS, to compare.
+MEMORY_ENV=(-e RATE_LIMIT_MAX=0)
+[ -z "${MEMORY_NODE_OPTIONS+set}" ] || MEMORY_ENV+=(-e "NODE_OPTIONS=$MEMORY_NODE_OPTIONS")
+run_container -d --name "$NAME_MEMORY" "${HARDEN[@]}" --memory "$MEMORY_LIMIT" --memory-swap "$MEMORY_LIMIT" \
+  "${MEMORY_ENV[@]}" -p "127.0.0.1:$PORT_M:3000" "$IMAGE" >/dev/null
+wait_200 "http://127.0.0.1:$PORT_M/readyz" "$(now_ms)" >/dev/null || die "the memory-limited container never answered 200"
+HEAP_LIMIT_MB=$(engine exec "$NAME_MEMORY" node -p 'Math.round(require("v8").getHeapStatistics().heap_size_limit / 1048576)')
+ok "up; V8 heap limit inside: $HEAP_LIMIT_MB MB (NODE_OPTIONS=$(engine exec "$NAME_MEMORY" printenv NODE_OPTIONS || true))"
+
+# The container's memory cgroup, read from the host: cgroup v1's memory controller,
+# or v2's single hierarchy.
+PID_M=$(engine inspect -f '{{.State.Pid}}' "$NAME_MEMORY")
+if [ -d /sys/fs/cgroup/memory ]; then
+  CG=/sys/fs/cgroup/memory$(awk -F: '$2 == "memory" { print $3 }' "/proc/$PID_M/cgroup")
+  CG_VERSION=v1 USAGE_FILE=memory.usage_in_bytes PEAK_FILE=memory.max_usage_in_bytes
+  ANON_KEY=total_rss INACTIVE_KEY=total_inactive_file
+  oom_kills() { awk '$1 == "oom_kill" { print $2 }' "$CG/memory.oom_control"; }
+else
+  CG=/sys/fs/cgroup$(awk -F: '$1 == "0" { print $3 }' "/proc/$PID_M/cgroup")
+  CG_VERSION=v2 USAGE_FILE=memory.current PEAK_FILE=memory.peak
+  ANON_KEY=anon INACTIVE_KEY=inactive_file
+  oom_kills() { awk '$1 == "oom_kill" { print $2 }' "$CG/memory.events"; }
+fi
+[ -r "$CG/$USAGE_FILE" ] || die "cannot read the container's memory cgroup ($CG/$USAGE_FILE)"
+# Every 0.5 s: usage (page cache included), working set (usage less inactive file
+# pages: what a kubelet counts against the limit), and anonymous memory (the heap,
+# buffers, the addon's: what cannot be reclaimed).
+(
+  while [ -r "$CG/$USAGE_FILE" ]; do
+    usage=$(cat "$CG/$USAGE_FILE" 2>/dev/null) || break
+    awk -v usage="$usage" -v anon="$ANON_KEY" -v inactive="$INACTIVE_KEY" '
+      $1 == anon { a = $2 } $1 == inactive { i = $2 } END { print usage, usage - i, a }' "$CG/memory.stat" 2>/dev/null || break
+    sleep 0.5
+  done
+) >"$WORK/memory.txt" &
+SAMPLER=$!
+LOAD_OK=yes
+"$ROOT/node_modules/.bin/tsx" "$ROOT/scripts/stress/load.ts" "http://127.0.0.1:$PORT_M" \
+  --connections 100 --seconds "$MEMORY_LOAD_SECONDS" --json "$WORK/load.json" | sed 's/^/  load  /' || LOAD_OK=""
+PEAK=$(cat "$CG/$PEAK_FILE" 2>/dev/null || echo "")
+kill "$SAMPLER" 2>/dev/null || true
+wait "$SAMPLER" 2>/dev/null || true
+SAMPLER=""
+max_column() { awk -v c="$1" 'BEGIN { m = 0 } $c > m { m = $c } END { print m }' "$WORK/memory.txt"; }
+PEAK_USAGE=$(max_column 1)
+PEAK_WORKING_SET=$(max_column 2)
+PEAK_ANON=$(max_column 3)
+[ -n "$PEAK" ] || PEAK=$PEAK_USAGE   # no memory.peak before Linux 5.19: the sampled peak
+OOM_KILLED=$(engine inspect -f '{{.State.OOMKilled}}' "$NAME_MEMORY")
+EXIT_M=$(engine inspect -f '{{.State.ExitCode}}' "$NAME_MEMORY")
+OOM_KILLS=$(oom_kills || echo 0)
+STATE=$(engine inspect -f '{{.State.Status}}' "$NAME_MEMORY")
+MiB() { echo $((($1 + 524288) / 1048576)); }
+printf '  peak memory (cgroup %s %s, page cache included)  %s MiB of %s\n' "$CG_VERSION" "$PEAK_FILE" "$(MiB "$PEAK")" "$MEMORY_LIMIT"
+printf '  peak working set (usage - inactive file, sampled)  %s MiB\n' "$(MiB "$PEAK_WORKING_SET")"
+printf '  peak anonymous memory (%s, sampled)            %s MiB\n' "$ANON_KEY" "$(MiB "$PEAK_ANON")"
+printf '  OOM-killed: %s (oom_kill events in the cgroup: %s); state: %s\n' "$OOM_KILLED" "${OOM_KILLS:-0}" "$STATE"
+[ "$OOM_KILLED" = false ] && [ "${OOM_KILLS:-0}" = 0 ] && [ "$STATE" = running ] ||
+  die "under --memory $MEMORY_LIMIT the container was OOM-killed or stopped (state $STATE, exit code $EXIT_M$([ "$EXIT_M" = 137 ] && echo ': SIGKILL, the kernel OOM killer as dmesg shows'), OOMKilled $OOM_KILLED, oom_kill $OOM_KILLS)"
+[ -n "$LOAD_OK" ] || die "under --memory $MEMORY_LIMIT some requests failed or got a 5xx (see the load line)"
+check "after the load: /readyz 200" "http://127.0.0.1:$PORT_M/readyz" 'res.status === 200'
+engine stop -t 10 "$NAME_MEMORY" >/dev/null
+[ "$(engine inspect -f '{{.State.ExitCode}}' "$NAME_MEMORY")" = 0 ] || die "the memory-limited container did not exit 0 on stop"
+ok "served the stress mix under --memory $MEMORY_LIMIT: no failed request, no 5xx, not OOM-killed, exit 0 on stop"
+
+# ---- 6. results --------------------------------------------------------------------------------
 node -e '
-  const [file, mode, image, version, size, first, stop, build] = process.argv.slice(1)
+  const fs = require("node:fs")
+  const [file, mode, image, version, revision, size, nodeBase, nodeBaseSize, osBase, osBaseSize, first, drain, stop, build,
+    limit, cg, peak, workingSet, anon, heapLimit, oomKilled, load] = process.argv.slice(1)
+  const MB = (b) => Math.round(Number(b) / 1e6)
+  const MiB = (b) => Math.round(Number(b) / 1048576)
   const r = {
-    engine: mode, image, version,
-    imageSizeBytes: Number(size), imageSizeMB: Math.round(Number(size) / 1e6),
-    timeToFirst200Ms: Number(first), stopMs: Number(stop), stopExitCode: 0, uid: 1000,
-    buildSeconds: Number(build), measuredAt: new Date().toISOString(),
+    engine: mode, image, version, revision,
+    imageSizeBytes: Number(size), imageSizeMB: MB(size),
+    bases: {
+      [nodeBase]: { sizeMB: MB(nodeBaseSize), differenceMB: MB(size) - MB(nodeBaseSize) },
+      [osBase]: { sizeMB: MB(osBaseSize), differenceMB: MB(size) - MB(osBaseSize) },
+    },
+    timeToFirst200Ms: Number(first), readyz503AfterSigtermMs: Number(drain), stopMs: Number(stop), stopExitCode: 0,
+    uid: 1000, buildSeconds: Number(build),
+    memory: {
+      limit, cgroup: cg, peakMiB: MiB(peak), peakWorkingSetMiB: MiB(workingSet), peakAnonMiB: MiB(anon),
+      v8HeapLimitMB: Number(heapLimit), oomKilled: oomKilled === "true", load: JSON.parse(fs.readFileSync(load, "utf8")),
+    },
+    measuredAt: new Date().toISOString(),
   }
-  require("fs").writeFileSync(file, JSON.stringify(r, null, 2) + "\n")
-' "$RESULT" "$MODE" "$IMAGE" "$VERSION" "$SIZE" "$FIRST_200_MS" "$STOP_MS" "$BUILD_S"
+  fs.writeFileSync(file, JSON.stringify(r, null, 2) + "\n")
+' "$RESULT" "$MODE" "$IMAGE" "$VERSION" "$REVISION" "$SIZE" "$NODE_BASE" "$NODE_BASE_SIZE" "$OS_BASE" "$OS_BASE_SIZE" \
+  "$FIRST_200_MS" "$DRAIN" "$STOP_MS" "$BUILD_S" "$MEMORY_LIMIT" "$CG_VERSION $PEAK_FILE" "$PEAK" "$PEAK_WORKING_SET" \
+  "$PEAK_ANON" "$HEAP_LIMIT_MB" "$OOM_KILLED" "$WORK/load.json"
 
 step "results (also in $RESULT)"
-printf '  image size          %s MB (%s bytes)\n' "$SIZE_MB" "$SIZE"
-printf '  run -> first 200    %s ms\n' "$FIRST_200_MS"
-printf '  stop (SIGTERM)      %s ms, exit code 0\n' "$STOP_MS"
-printf '  build               %s s\n' "$BUILD_S"
+printf '  image size              %s MB (%s bytes)\n' "$(mb "$SIZE")" "$SIZE"
+printf '    %s MB against %s (%s MB), where its node binary comes from\n' "$(diff_mb "$SIZE" "$NODE_BASE_SIZE")" "$NODE_BASE" "$(mb "$NODE_BASE_SIZE")"
+printf '    %s MB against %s (%s MB), the base it starts from\n' "$(diff_mb "$SIZE" "$OS_BASE_SIZE")" "$OS_BASE" "$(mb "$OS_BASE_SIZE")"
+printf '  run -> first 200        %s ms\n' "$FIRST_200_MS"
+printf '  stop (SIGTERM)          %s ms, exit code 0 (/readyz 503 after %s ms)\n' "$STOP_MS" "$DRAIN"
+printf '  under --memory %s     peak %s MiB (%s), working set %s MiB, anonymous %s MiB; not OOM-killed\n' \
+  "$MEMORY_LIMIT" "$(MiB "$PEAK")" "$PEAK_FILE" "$(MiB "$PEAK_WORKING_SET")" "$(MiB "$PEAK_ANON")"
+printf '  build                   %s s\n' "$BUILD_S"
 echo
 echo "container-test: all checks passed"

@@ -59,10 +59,15 @@ export const EnvSchema = z.object({
     .default(5000)
     .describe('Most whole responses kept in memory (the data is read-only); 0 turns the cache off'),
   RESPONSE_CACHE_MB: integer(1, 4096).default(32).describe('Most megabytes the response cache may hold'),
-  // Below the 10 s that docker stop and Kubernetes allow before SIGKILL.
+  // The two together (3 s + 6 s) stay below the 10 s that docker stop and
+  // Kubernetes allow before SIGKILL. 3 s is podinfo's wait: long enough for a load
+  // balancer checking every second to see /readyz fail twice.
+  SHUTDOWN_DELAY_MS: integer(0, 600_000)
+    .default(3_000)
+    .describe('After SIGTERM, how long /readyz answers 503 while everything else is still served'),
   SHUTDOWN_TIMEOUT_MS: integer(0, 600_000)
-    .default(8_000)
-    .describe('How long requests in flight may run after SIGTERM'),
+    .default(6_000)
+    .describe('How long requests in flight may run once the server closes'),
   DOCS: booleanString.default(true).describe('Serve /docs (the interactive API documentation)'),
   RATE_LIMIT_MAX: integer(0, 1_000_000)
     .default(600)
@@ -95,6 +100,7 @@ const ConfigSchema = EnvSchema.refine((env) => env.METRICS_PORT === 0 || env.MET
   cacheStaleWhileRevalidate: env.CACHE_STALE_WHILE_REVALIDATE,
   responseCacheEntries: env.RESPONSE_CACHE_ENTRIES,
   responseCacheBytes: env.RESPONSE_CACHE_MB * 1024 * 1024,
+  shutdownDelayMs: env.SHUTDOWN_DELAY_MS,
   shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
   docs: env.DOCS,
   rateLimit: { max: env.RATE_LIMIT_MAX, windowSeconds: env.RATE_LIMIT_WINDOW },

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http'
 import nodeModule from 'node:module'
+import { setTimeout as sleep } from 'node:timers/promises'
 import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
 import { ConfigError, loadConfig } from './config.js'
@@ -12,9 +13,18 @@ try {
   const app = await buildApp(config)
   // The metrics on their own port (METRICS_PORT), which a Service never exposes.
   const metricsServer: Server | null = app.metrics ? createServer(app.metrics.handler) : null
-  closeWithGrace({ delay: config.shutdownTimeoutMs }, async ({ signal, err }) => {
+  const delayMs = config.shutdownDelayMs
+  closeWithGrace({ delay: delayMs + config.shutdownTimeoutMs }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'shutting down after an error')
-    else app.log.info({ signal }, 'shutting down: finishing requests in flight')
+    // SIGTERM is how orchestrators and `docker stop` ask; whatever routes traffic
+    // here needs time to see /readyz fail before the port closes. SIGINT is a
+    // person at a terminal (Ctrl-C), who has no balancer to wait for.
+    else if (signal === 'SIGTERM' && delayMs > 0) {
+      app.drain()
+      app.log.info({ signal, delayMs }, 'shutting down: /readyz answers 503, still serving')
+      await sleep(delayMs)
+    }
+    if (!err) app.log.info({ signal }, 'shutting down: finishing requests in flight')
     await app.close()
     // Last, so a scrape during the drain still sees the requests finishing.
     if (metricsServer?.listening) await new Promise((resolve) => metricsServer.close(resolve))

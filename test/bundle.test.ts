@@ -1,18 +1,19 @@
-import { type ChildProcess, spawn } from 'node:child_process'
+import { type ChildProcess, type SpawnSyncReturns, spawn, spawnSync } from 'node:child_process'
 import { once } from 'node:events'
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { bundleServer } from '../scripts/bundle.js'
+import { bundleSeed, bundleServer } from '../scripts/bundle.js'
 import { freePort } from '../scripts/tools.js'
 import { projectRoot } from '../src/paths.js'
-import { seedDatabase, tempDir } from './helpers/database.js'
+import { tempDir } from './helpers/database.js'
 
-// Production runs the server as one bundled file (scripts/bundle.ts), not the
-// modules the other tests load. Bundling can break what works unbundled: a
+// Production runs the server and the seed as bundled files (scripts/bundle.ts),
+// not the modules the other tests load. Bundling can break what works unbundled: a
 // dependency that finds files beside its own code, a native addon, require() in
-// an ES module. So the real bundle is built and started here and asked for the
-// API, the OpenAPI document and the docs page's assets.
+// an ES module. So the real bundles are built here: the seed's writes a database,
+// and the server's serves it and is asked for the API, the OpenAPI document and
+// the docs page's assets.
 
 // Inside the project, as dist/ is: the bundle finds node_modules and package.json
 // by walking up from its own location.
@@ -21,13 +22,21 @@ let server: ChildProcess
 let origin: string
 let metricsOrigin: string
 let cleanup: () => void
+let seeded: SpawnSyncReturns<string>
 
 beforeAll(async () => {
   let dir: string
   ;({ dir, cleanup } = tempDir())
-  const databasePath = seedDatabase(join(dir, 'resources.db'))
+  const databasePath = join(dir, 'resources.db')
   const outfile = join(outDir, 'server.mjs')
-  await bundleServer(outfile)
+  const seedFile = join(outDir, 'seed.mjs')
+  await Promise.all([bundleServer(outfile), bundleSeed(seedFile)])
+  seeded = spawnSync(process.execPath, [seedFile], {
+    env: { ...process.env, DATABASE_PATH: databasePath, LOG_LEVEL: 'silent' },
+    encoding: 'utf8',
+    timeout: 30_000,
+  })
+  if (seeded.status !== 0) throw new Error(`the bundled seed failed: ${seeded.stderr}`)
   const port = await freePort()
   const metricsPort = await freePort()
   origin = `http://127.0.0.1:${port}`
@@ -40,6 +49,7 @@ beforeAll(async () => {
       METRICS_PORT: String(metricsPort),
       HOST: '127.0.0.1',
       LOG_LEVEL: 'silent',
+      SHUTDOWN_DELAY_MS: '0',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   })
@@ -67,6 +77,11 @@ afterAll(async () => {
 })
 
 describe('the bundled production server', () => {
+  it('serves the database the bundled seed wrote from the Docker page', () => {
+    expect(seeded.stdout).toMatch(/^seeded .*resources\.db from .*docker\.markdown: 33 resources, \d+ tags\n/)
+    expect(seeded.stderr).toBe('')
+  })
+
   it('serves the API from the database', async () => {
     const response = await fetch(`${origin}/v1/resources?category=general`)
     expect(response.status).toBe(200)

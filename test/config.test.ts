@@ -15,6 +15,12 @@ describe('loadConfig', () => {
     })
   })
 
+  it('shuts down within the 10 s docker stop and Kubernetes give before SIGKILL', () => {
+    const { shutdownDelayMs, shutdownTimeoutMs } = loadConfig({})
+    expect(shutdownDelayMs).toBe(3000)
+    expect(shutdownDelayMs + shutdownTimeoutMs).toBeLessThan(10_000)
+  })
+
   it('reads and converts each variable; empty means unset', () => {
     const config = loadConfig({
       PORT: '8080',
@@ -43,6 +49,7 @@ describe('loadConfig', () => {
     [{ PORT: '70000' }, 'PORT="70000": must be at most 65535'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL="loud"'],
     [{ DOCS: 'maybe' }, 'DOCS="maybe": must be true or false'],
+    [{ SHUTDOWN_DELAY_MS: '3s' }, 'SHUTDOWN_DELAY_MS="3s": must be a whole number from 0 to 600000'],
   ])('refuses %j naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError)
     expect(() => loadConfig(env)).toThrow(message)

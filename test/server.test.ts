@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
+import { Agent, get as httpGet, type IncomingHttpHeaders } from 'node:http'
 import { Socket } from 'node:net'
 import { join } from 'node:path'
 import pino from 'pino'
@@ -130,7 +131,8 @@ describe('the server process', () => {
 
   it('serves, logs one JSON line per request with its id, and shuts down cleanly on SIGTERM', async () => {
     const port = await freePort()
-    const server = startServer({ DATABASE_PATH: databasePath, PORT: String(port) })
+    // No readiness delay: this test is about the close that follows it.
+    const server = startServer({ DATABASE_PATH: databasePath, PORT: String(port), SHUTDOWN_DELAY_MS: '0' })
     await waitForListening(server.child, port)
     const response = await fetch(`http://127.0.0.1:${port}/v1/resources?category=general`, {
       headers: { 'x-request-id': 'test-request-1' },
@@ -171,4 +173,81 @@ describe('the server process', () => {
     expect(lines.filter((line) => line.url === '/healthz')).toEqual([])
     expect(lines.some((line) => line.msg === 'shutting down: finishing requests in flight')).toBe(true)
   })
+
+  it('on SIGTERM answers /readyz with 503 for SHUTDOWN_DELAY_MS while it keeps serving, then closes', async () => {
+    const port = await freePort()
+    const origin = `http://127.0.0.1:${port}`
+    const server = startServer({ DATABASE_PATH: databasePath, PORT: String(port), SHUTDOWN_DELAY_MS: '1500' })
+    await waitForListening(server.child, port)
+    // One pooled keep-alive connection, as a load balancer holds.
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 })
+    const before = await getOn(agent, `${origin}/readyz`)
+    expect(before).toMatchObject({ status: 200, headers: { connection: 'keep-alive' } })
+
+    server.child.kill('SIGTERM')
+    let ready = before
+    for (let i = 0; i < 100 && ready.status === 200; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      ready = await getOn(agent, `${origin}/readyz`)
+    }
+    expect(ready.status).toBe(503)
+    expect(ready.headers['content-type']).toBe('application/problem+json; charset=utf-8')
+    expect(JSON.parse(ready.body)).toMatchObject({ status: 503, code: 'shutting_down' })
+    // Still serving, on new connections too, each told to close after its answer.
+    const list = await getOn(agent, `${origin}/v1/resources?category=general`)
+    expect(list.status).toBe(200)
+    expect(JSON.parse(list.body).meta.total).toBe(13)
+    expect(list.headers.connection).toBe('close')
+    expect((await getOn(agent, `${origin}/healthz`)).status).toBe(200)
+    expect(server.child.exitCode).toBeNull()
+
+    expect(await server.exited).toBe(0)
+    agent.destroy()
+    await expect(fetch(`${origin}/healthz`)).rejects.toThrow()
+    const messages = logLines(server.output().stdout).map((line) => line.msg)
+    const draining = messages.indexOf('shutting down: /readyz answers 503, still serving')
+    const closing = messages.indexOf('shutting down: finishing requests in flight')
+    expect(draining).toBeGreaterThanOrEqual(0)
+    expect(closing).toBeGreaterThan(draining)
+  })
+
+  it('on SIGINT (Ctrl-C at a terminal) closes at once, without the readiness delay', async () => {
+    const port = await freePort()
+    // A delay far beyond the test's timeout: waiting for it would fail the test.
+    const server = startServer({
+      DATABASE_PATH: databasePath,
+      PORT: String(port),
+      SHUTDOWN_DELAY_MS: '600000',
+    })
+    await waitForListening(server.child, port)
+    server.child.kill('SIGINT')
+    expect(await server.exited).toBe(0)
+    const messages = logLines(server.output().stdout).map((line) => line.msg)
+    expect(messages).toContain('shutting down: finishing requests in flight')
+    expect(messages).not.toContain('shutting down: /readyz answers 503, still serving')
+  })
 })
+
+function logLines(stdout: string): { msg?: string }[] {
+  return stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line))
+}
+
+/** A GET through a given agent: fetch hides the Connection header this test is about. */
+function getOn(
+  agent: Agent,
+  url: string,
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    httpGet(url, { agent }, (res) => {
+      let body = ''
+      res.setEncoding('utf8')
+      res.on('data', (chunk: string) => {
+        body += chunk
+      })
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }))
+    }).on('error', reject)
+  })
+}

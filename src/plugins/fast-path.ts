@@ -20,7 +20,7 @@ import { headersFor } from './security.js'
 //
 // It steps aside (the request goes to Fastify as before) whenever a hook could
 // answer differently from the cache: the event loop lags (load shedding answers
-// 503), the server is shutting down (answers close their connection), rate
+// 503), the server is draining or closing (answers close their connection), rate
 // limiting is on (its counters and headers are per request), or a proxy is
 // trusted (the client's address comes from X-Forwarded-For).
 
@@ -54,10 +54,6 @@ async function fastPathPlugin(app: FastifyInstance, options: FastPathOptions) {
     app.decorate('fastPath', null)
     return
   }
-  let closing = false
-  app.addHook('preClose', async () => {
-    closing = true
-  })
   const cors = corsHeaders(options.corsOrigins)
   const accessLog = app.accessLog
   const metrics = app.metrics
@@ -78,7 +74,7 @@ async function fastPathPlugin(app: FastifyInstance, options: FastPathOptions) {
 
   const fastPath: FastPath = (request, response) => {
     const method = request.method
-    if ((method !== 'GET' && method !== 'HEAD') || closing || underPressure()) return false
+    if ((method !== 'GET' && method !== 'HEAD') || app.draining || underPressure()) return false
     const started = performance.now()
     const answer = app.httpCacheAnswer(request)
     if (answer === null) return false
@@ -114,5 +110,5 @@ async function fastPathPlugin(app: FastifyInstance, options: FastPathOptions) {
 export default fp(fastPathPlugin, {
   name: 'fast-path',
   fastify: '5.x',
-  dependencies: ['access-log', 'http-cache', 'metrics', 'load-shedding'],
+  dependencies: ['access-log', 'drain', 'http-cache', 'metrics', 'load-shedding'],
 })

@@ -322,8 +322,9 @@ function renderFacets(view, facets) {
   }
 }
 
-function linkBadge(link) {
-  if (!link || link.status === 'ok') return null
+/** As the server decides: `unchecked` gets a badge only once some link was checked. */
+function linkBadge(link, checked) {
+  if (!link || link.status === 'ok' || (link.status === 'unchecked' && !checked)) return null
   const label = LINK_LABELS[link.status] ?? link.status
   const code = link.httpStatus ? ` (${link.httpStatus})` : ''
   const moved = link.status === 'redirected' ? httpUrl(link.finalUrl) : null
@@ -337,7 +338,7 @@ function linkBadge(link) {
   )
 }
 
-function card(view, resource, categoryNames) {
+function card(view, resource, categoryNames, linksChecked) {
   const url = httpUrl(resource.url)
   const title = resource.match ? marked(resource.match.title) : [resource.title]
   const text = resource.match
@@ -375,7 +376,7 @@ function card(view, resource, categoryNames) {
         ' · ',
         filterLink('category', resource.category, categoryNames.get(resource.category) ?? resource.category),
       ),
-      linkBadge(resource.link),
+      linkBadge(resource.link, linksChecked),
       text.length > 0 ? el('p', { class: 'card-text' }, text) : null,
       resource.tags.length > 0
         ? el(
@@ -402,12 +403,13 @@ function card(view, resource, categoryNames) {
 function renderResults(view, answer) {
   const { data, meta } = answer
   const categoryNames = new Map(meta.facets.category.map((facet) => [facet.value, facet.name]))
+  const linksChecked = meta.facets.link.some((facet) => facet.value !== 'unchecked' && facet.count > 0)
   const list =
     data.length > 0
       ? el(
           'ol',
           { id: 'result-list', class: 'cards' },
-          data.map((resource) => card(view, resource, categoryNames)),
+          data.map((resource) => card(view, resource, categoryNames, linksChecked)),
         )
       : el(
           'div',

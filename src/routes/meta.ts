@@ -60,14 +60,19 @@ const meta: FastifyPluginAsyncZod = async (app) => {
       config: { health: true },
       schema: {
         operationId: 'getReadiness',
-        summary: 'Readiness: the database is open and holds resources',
+        summary: 'Readiness: the database is open and holds resources, and the server is not shutting down',
         description:
-          'Answers 200 with the resource count once the database can be read and holds resources, 503 problem (code not_ready) otherwise: for readiness probes and load balancers. Never rate-limited, cached or logged.',
+          'Answers 200 with the resource count once the database can be read and holds resources; 503 problem otherwise (code not_ready), and from SIGTERM until the server closes (code shutting_down), so load balancers stop sending before the port closes. For readiness probes and load balancers; never rate-limited, cached or logged.',
         tags: ['health'],
         response: { 200: ReadySchema, 503: problemResponse('Not ready') },
       },
     },
     async (_request, reply) => {
+      // While shutting down the server still answers everything else: this 503 is
+      // what tells a load balancer to route new requests elsewhere before it closes.
+      if (app.draining) {
+        return sendProblem(reply, 503, { detail: 'The server is shutting down.', code: 'shutting_down' })
+      }
       try {
         const { resources } = getDatasetInfo(app.db)
         if (resources > 0) return { status: 'ready' as const, resources }

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { LINK_STATUSES } from '../ingest/link-status.js'
 import { SourceSchema } from '../ingest/record.js'
+import { PageLinksSchema } from './page-links.js'
 import { integerParam, listParam } from './params.js'
 
 export const MAX_LINK_REPORT_LIMIT = 100
@@ -102,15 +103,7 @@ export const LinkReportSchema = z
       offset: z.number().int(),
       statuses: z.array(LinkStatusValueSchema).describe('The statuses listed in data'),
     }),
-    links: z
-      .object({
-        self: z.string(),
-        first: z.string(),
-        last: z.string(),
-        next: z.string().nullable(),
-        prev: z.string().nullable(),
-      })
-      .describe('Relative URLs of this and neighbouring pages'),
+    links: PageLinksSchema,
   })
   .meta({
     id: 'LinkReport',

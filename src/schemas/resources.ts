@@ -4,6 +4,7 @@ import { LINK_STATUSES } from '../ingest/link-status.js'
 import { ResourceRecordSchema } from '../ingest/record.js'
 import { SORTS } from '../queries/resources.js'
 import { LinkHealthSchema } from './links.js'
+import { PageLinksSchema } from './page-links.js'
 import { integerParam, listParam, textParam } from './params.js'
 import { problemResponse } from './problem.js'
 
@@ -44,19 +45,6 @@ export const SelectedResourceSchema = z.union([ResourceSchema, ResourceFieldsSch
 const FacetCountSchema = z
   .object({ value: z.string(), name: z.string(), count: z.number().int() })
   .meta({ id: 'FacetCount' })
-
-export const PageLinksSchema = z
-  .object({
-    self: z.string(),
-    first: z.string(),
-    last: z.string(),
-    next: z.string().nullable(),
-    prev: z.string().nullable(),
-  })
-  .meta({
-    id: 'PageLinks',
-    description: 'Relative URLs of this and neighbouring pages; next carries a cursor',
-  })
 
 export const ResourceListSchema = z
   .object({

@@ -202,16 +202,21 @@ function linkChips(view: CatalogView, isSelected: (name: ListFilter, value: stri
     view.list.meta.facets.link.filter((facet) => facet.count > 0),
     view.filters.link,
   )
-  const checked = statuses.some((facet) => facet.value !== 'unchecked')
-  if (!checked && view.filters.link.length === 0) return html``
+  if (!linksChecked(view) && view.filters.link.length === 0) return html``
   return html`<h2>Link health</h2>
         <ul class="chips">
           ${statuses.map((facet) => chip(view, 'link', facet, isSelected('link', facet.value)))}
         </ul>`
 }
 
-function linkBadge(link: CardResource['link']): Html {
-  if (link.status === 'ok') return html``
+/** Whether the curator ever checked these results' links: until then every one is `unchecked`. */
+function linksChecked(view: CatalogView): boolean {
+  return view.list.meta.facets.link.some((facet) => facet.value !== 'unchecked' && facet.count > 0)
+}
+
+/** A badge for a link that is not ok; `unchecked` only once others were checked, or every card had one. */
+function linkBadge(link: CardResource['link'], checked: boolean): Html {
+  if (link.status === 'ok' || (link.status === 'unchecked' && !checked)) return html``
   const label = LINK_LABELS[link.status] ?? link.status
   const code = link.httpStatus ? ` (${link.httpStatus})` : ''
   const moved = link.status === 'redirected' ? httpUrl(link.finalUrl) : null
@@ -241,7 +246,7 @@ function card(view: CatalogView, resource: CardResource): Html {
           <article aria-labelledby="r-${resource.id}">
             <h3 class="card-title" id="r-${resource.id}">${url ? html`<a href="${url}" rel="noopener">${title}</a>` : title}</h3>
             <p class="card-meta"><span class="host">${filterLink('host', resource.host, resource.host)}</span> · ${filterLink('category', resource.category, categoryName)}</p>
-            ${linkBadge(resource.link)}
+            ${linkBadge(resource.link, linksChecked(view))}
             ${text ? html`<p class="card-text">${text}</p>` : ''}
             ${
               resource.tags.length > 0

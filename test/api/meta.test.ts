@@ -41,6 +41,36 @@ describe('health', () => {
   it('GET /readyz says the database is open and holds resources', async () => {
     expect((await t.http().get('/readyz').expect(200)).body).toEqual({ status: 'ready', resources: 33 })
   })
+
+  it('once draining, /readyz answers 503 while everything else is served, each response closing its connection', async () => {
+    const draining = await startTestApp()
+    try {
+      expect(draining.app.draining).toBe(false)
+      // supertest asks for Connection: close unless told otherwise.
+      const keepAlive = { connection: 'keep-alive' }
+      const before = await draining.http().get('/v1/tags').set(keepAlive).expect(200)
+      expect(before.headers.connection).toBe('keep-alive')
+      draining.app.drain()
+      expect(draining.app.draining).toBe(true)
+      const ready = await draining.http().get('/readyz').set(keepAlive).expect(503)
+      expect(ready.headers['content-type']).toBe('application/problem+json; charset=utf-8')
+      expect(ready.headers.connection).toBe('close')
+      expect(ready.body).toEqual({
+        type: 'about:blank',
+        title: 'Service Unavailable',
+        status: 503,
+        detail: 'The server is shutting down.',
+        instance: '/readyz',
+        code: 'shutting_down',
+      })
+      expect((await draining.http().get('/healthz').expect(200)).body).toEqual({ status: 'ok' })
+      const list = await draining.http().get('/v1/resources?category=general').set(keepAlive).expect(200)
+      expect(list.body.meta.total).toBe(13)
+      expect(list.headers.connection).toBe('close')
+    } finally {
+      await draining.close()
+    }
+  })
 })
 
 describe('errors', () => {

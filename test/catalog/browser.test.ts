@@ -27,15 +27,18 @@ type ApiList = { data: { title: string }[]; meta: { total: number } }
 
 let server: CatalogServer
 let hostile: CatalogServer
+/** The Docker page with test/fixtures/link-status.json: links of every status. */
+let checked: CatalogServer
 let browser: Browser
 let jsOff: BrowserContext
 let jsOn: BrowserContext
 
 beforeAll(async () => {
   if (!hasChromium) return
-  ;[server, hostile, browser] = await Promise.all([
+  ;[server, hostile, checked, browser] = await Promise.all([
     startCatalogServer([defaultSeedPage]),
     startCatalogServer([defaultSeedPage, HOSTILE_PAGE]),
+    startCatalogServer([defaultSeedPage], join(projectRoot, 'test', 'fixtures', 'link-status.json')),
     launchChromium(),
   ])
   jsOff = await browser.newContext({ ...JS_OFF, colorScheme: 'light' })
@@ -46,6 +49,7 @@ afterAll(async () => {
   await browser?.close()
   await server?.close()
   await hostile?.close()
+  await checked?.close()
 })
 
 async function api(query: string): Promise<ApiList> {
@@ -252,6 +256,31 @@ describe.skipIf(!hasChromium)('the catalog page in Chromium, JavaScript on', () 
       expect(server.problems).toEqual([])
       await page.close()
       await server.page.close()
+    },
+    SLOW,
+  )
+
+  it(
+    'shows link health once links were checked: badges, and chips that filter, alike with and without script',
+    async () => {
+      const { page, problems } = await open(jsOff, '/', checked.origin)
+      expect(await texts(page, '#facets h2')).toContain('Link health')
+      await follow(page, '#facets a[href="/?link=broken"]')
+      expect(path(page)).toBe('/?link=broken')
+      const badges = await texts(page, '#result-list .badge')
+      expect(badges.length).toBeGreaterThan(0)
+      expect(badges.every((badge) => badge.startsWith('Broken link'))).toBe(true)
+      const scripted = await open(jsOn, '/?q=docker', checked.origin)
+      await scripted.page.waitForSelector('html[data-enhanced="true"]')
+      await scripted.page.locator('#q').fill('docker compose')
+      await scripted.page.waitForURL((url) => url.searchParams.get('q') === 'docker compose')
+      await settled(scripted.page)
+      await page.goto(scripted.page.url())
+      expect(await regions(scripted.page)).toEqual(await regions(page))
+      expect(problems).toEqual([])
+      expect(scripted.problems).toEqual([])
+      await page.close()
+      await scripted.page.close()
     },
     SLOW,
   )

@@ -4,6 +4,8 @@ import { buildApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
 import { buildDatabase } from '../../src/db/build-database.js'
 import { assembleDataset } from '../../src/ingest/assemble-dataset.js'
+import { attachLinkStatus } from '../../src/ingest/attach-link-status.js'
+import { readLinkStatusFile } from '../../src/ingest/link-status.js'
 import { readPage } from '../../src/ingest/read-page.js'
 import { defaultSeedPage } from '../../src/paths.js'
 import { tempDir } from '../helpers/database.js'
@@ -21,12 +23,17 @@ export type CatalogServer = { origin: string; close: () => Promise<void> }
  * at a fixed time: the footer shows the seed time, and fixed it keeps the
  * screenshots the same from run to run.
  */
-export async function startCatalogServer(pages: string[] = [defaultSeedPage]): Promise<CatalogServer> {
+export async function startCatalogServer(
+  pages: string[] = [defaultSeedPage],
+  linkStatusFile?: string,
+): Promise<CatalogServer> {
   const { dir, cleanup } = tempDir('dra-catalog-')
   const databasePath = join(dir, 'resources.db')
+  const dataset = assembleDataset(pages.map((page) => readPage(page)))
+  const entries = linkStatusFile === undefined ? undefined : readLinkStatusFile(linkStatusFile)
   buildDatabase(
     databasePath,
-    assembleDataset(pages.map((page) => readPage(page))),
+    entries ? attachLinkStatus(dataset, entries, linkStatusFile as string) : dataset,
     sourceHash(pages),
     new Date('2026-01-15T09:30:00Z'),
   )

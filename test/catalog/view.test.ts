@@ -108,6 +108,11 @@ describe('link health on the cards', () => {
     ])
   })
 
+  it('marks nothing unchecked while no link was checked at all: a badge on every card says nothing', () => {
+    const doc = render([resource('a', health({ status: 'unchecked' })), resource('b', health({}))])
+    expect(byClass(doc, 'badge')).toEqual([])
+  })
+
   it('never makes a link of a non-http archive or redirect target', () => {
     const doc = render([
       resource('evil', health({ status: 'broken', httpStatus: 410, archiveUrl: 'javascript:alert(1)' })),

@@ -29,18 +29,16 @@ describe('the access-log line', () => {
     const config = loadConfig({ DATABASE_PATH: databasePath, LOG_LEVEL: 'info' })
     const app = await buildApp(config, { logDestination: new LogDestination(fd) })
     try {
-      app.log
-        .child({ reqId })
-        .info(
-          {
-            method,
-            url,
-            statusCode: status,
-            responseTime: Math.round(elapsed * 100) / 100,
-            remoteAddress: address,
-          },
-          'request completed',
-        )
+      app.log.child({ reqId }).info(
+        {
+          method,
+          url,
+          statusCode: status,
+          responseTime: Math.round(elapsed * 100) / 100,
+          remoteAddress: address,
+        },
+        'request completed',
+      )
       app.accessLog(reqId, method, url, status, elapsed, address)
     } finally {
       await app.close()
