@@ -41,7 +41,7 @@ const STARTS = envNumber('BENCH_STARTS', QUICK ? 3 : 7)
 const GROWTH_SIZE = envNumber('BENCH_GROWTH_SIZE', QUICK ? 20_000 : 100_000)
 const GROWTH_SECONDS = envNumber('BENCH_GROWTH_DURATION', QUICK ? 1 : 4)
 const UNCACHED = process.env.BENCH_UNCACHED !== '0'
-/** `metrics`: only the metrics-cost comparison, printed, results.json left as it is. */
+/** `metrics` or `startup`: only that measurement, printed, results.json left as it is. */
 const ONLY = process.env.BENCH_ONLY
 
 /** How the image starts node (NODE_ENV, NODE_OPTIONS): every server here is started so. */
@@ -105,6 +105,20 @@ async function main() {
       rounds: ROUNDS,
       warmup: WARMUP,
       connections: CONNECTIONS,
+    }
+    if (ONLY === 'startup') {
+      log(`start-up only (BENCH_ONLY=startup): ${STARTS} starts each…`)
+      const fixture = join(dir, 'ceiling.json')
+      writeFileSync(fixture, '[]')
+      const startup = await measureStartup({
+        runs: STARTS,
+        path: '/v1/resources',
+        apiEnv,
+        bareEnv: IMAGE_ENV,
+        fixture,
+      })
+      process.stdout.write(`${JSON.stringify({ node: process.version, serverEnv: IMAGE_ENV, ...startup })}\n`)
+      return
     }
     if (ONLY === 'metrics') {
       log('metrics cost only (BENCH_ONLY=metrics)…')

@@ -266,6 +266,23 @@ describe('the fast path steps aside', () => {
     }
   })
 
+  it('once the server drains (SIGTERM: answers then carry Connection: close)', async () => {
+    const side = await start('draining', {}, true)
+    try {
+      const path = '/v1/categories'
+      await send(side.port, 'GET', path)
+      await send(side.port, 'GET', path)
+      expect(side.fastAnswers()).toBe(1)
+      side.app.drain()
+      const answer = await send(side.port, 'GET', path)
+      expect(side.fastAnswers()).toBe(1)
+      expect(answer.status).toBe(200)
+      expect(answer.headers.connection).toBe('close')
+    } finally {
+      await side.app.close()
+    }
+  })
+
   it('once the server is closing (answers then carry Connection: close)', async () => {
     const side = await start('closing', {}, true)
     const path = '/v1/categories'
