@@ -92,8 +92,9 @@ COPY migrations ./migrations
 COPY seed/docker.markdown seed/docker.categories.json ./seed/
 # The catalog page's script, stylesheet and icon, read (and hashed) at start-up.
 COPY src/public ./src/public
-# The bundles' dependencies' license notices, which the bundles leave out (bundle.ts).
-COPY --from=build /app/dist/server.mjs /app/dist/seed.mjs /app/dist/server.mjs.LEGAL.txt /app/dist/seed.mjs.LEGAL.txt ./dist/
+# The bundles (server.mjs, seed.mjs) and the license notices of the dependencies they
+# carry inside (*.LEGAL.txt, written by bundle.ts for a bundle that has any).
+COPY --from=build /app/dist/*.mjs /app/dist/*.LEGAL.txt ./dist/
 COPY --from=build /app/data/resources.db ./data/resources.db
 
 USER node
