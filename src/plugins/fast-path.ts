@@ -91,8 +91,7 @@ async function fastPathPlugin(app: FastifyInstance, options: FastPathOptions) {
     headers.push('cache-control', answer.cacheControl)
     if (!varied) headers.push('vary', answer.vary)
     for (const item of answer.headers) headers.push(item)
-    response.writeHead(answer.status, headers)
-    response.end(answer.body ?? undefined)
+    // As Fastify times an answer: to its last byte ('finish'), or to a failed write.
     const finished = () => {
       response.off('finish', finished)
       response.off('error', finished)
@@ -102,6 +101,8 @@ async function fastPathPlugin(app: FastifyInstance, options: FastPathOptions) {
     }
     response.on('finish', finished)
     response.on('error', finished)
+    response.writeHead(answer.status, headers)
+    response.end(answer.body ?? undefined)
     return true
   }
   app.decorate('fastPath', fastPath)
