@@ -69,7 +69,23 @@ function dropForLoad(sqlite: Database.Database): SchemaObject[] {
   return objects
 }
 
+/**
+ * Row ids are given in the dataset's order, which must be page order: a search's
+ * ranking breaks ties between equal scores by row id, as it would by position.
+ */
+function checkPageOrder(dataset: Dataset): void {
+  for (let index = 1; index < dataset.resources.length; index++) {
+    const [before, resource] = [dataset.resources[index - 1], dataset.resources[index]]
+    if (before && resource && resource.position <= before.position) {
+      throw new Error(
+        `resources out of page order: ${resource.url} (position ${resource.position}) after position ${before.position}`,
+      )
+    }
+  }
+}
+
 function writeDataset(file: string, dataset: Dataset, sourceHash: string, seededAt: Date): void {
+  checkPageOrder(dataset)
   const sqlite = new Database(file)
   try {
     // The file is private until renamed into place, so durability is bought once,

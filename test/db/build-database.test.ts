@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { drizzle } from 'drizzle-orm/better-sqlite3'
@@ -70,5 +71,16 @@ describe('buildDatabase', () => {
     } finally {
       db.close()
     }
+  })
+
+  it('refuses resources out of page order: a ranking breaks ties by row id as by position', () => {
+    const dataset = syntheticDataset(3)
+    const [first, second, third] = dataset.resources
+    if (!first || !second || !third) throw new Error('three resources expected')
+    const path = join(dir, 'unordered.db')
+    expect(() => buildDatabase(path, { ...dataset, resources: [first, third, second] }, 'x')).toThrow(
+      /out of page order: https:\/\/\S+ \(position 2\) after position 3/,
+    )
+    expect(existsSync(path)).toBe(false)
   })
 })
