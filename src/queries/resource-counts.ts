@@ -69,7 +69,7 @@ function cells(db: Sqlite, filters: ResourceFilters): Counted<Cell> {
       const rows = prepared(
         db,
         `SELECT r.category AS category, r.link_status AS status, count(*) AS count
-         FROM json_each(?) s JOIN resources r ON r.row_id = s.value ${clause.sql}
+         FROM json_each(?) s CROSS JOIN resources r ON r.row_id = s.value ${clause.sql}
          GROUP BY r.category, r.link_status`,
       ).all(JSON.stringify(set.sample), ...clause.params) as Cell[]
       return { rows, scale: scaleOf(set) }
@@ -157,11 +157,15 @@ function sampledTagFacet(
   set: SearchSet & { sample: number[] },
 ): FacetCount[] {
   const clause = where(filterClauses(filters, 'tag', 'match'))
+  // The sampled rows themselves are read only when a filter needs their columns.
   const rows = prepared(
     db,
-    `SELECT rt.tag AS value, count(*) AS count
-     FROM json_each(?) s JOIN resources r ON r.row_id = s.value
-     JOIN resource_tags rt ON rt.resource_row_id = r.row_id ${clause.sql} GROUP BY rt.tag`,
+    clause.sql === ''
+      ? `SELECT rt.tag AS value, count(*) AS count
+         FROM json_each(?) s CROSS JOIN resource_tags rt ON rt.resource_row_id = s.value GROUP BY rt.tag`
+      : `SELECT rt.tag AS value, count(*) AS count
+         FROM json_each(?) s CROSS JOIN resources r ON r.row_id = s.value
+         CROSS JOIN resource_tags rt ON rt.resource_row_id = r.row_id ${clause.sql} GROUP BY rt.tag`,
   ).all(JSON.stringify(set.sample), ...clause.params) as { value: string; count: number }[]
   const names = new Map(listTags(db).map((tag) => [tag.slug, tag.name]))
   const scale = scaleOf(set)

@@ -189,7 +189,6 @@ function rowsById(db: Sqlite, rowIds: number[], ranks?: number[]): ResourceRow[]
 type Ranking = {
   rowIds: number[]
   ranks: number[]
-  positions: number[]
   /** Every match is here: the search with its filters has at most ESTIMATE_ABOVE. */
   complete: boolean
 }
@@ -223,21 +222,18 @@ function ranking(db: Sqlite, filters: ResourceFilters): Ranking {
   }
   // SQLite keeps only the best LIMIT rows while it sorts (a bounded heap), and only
   // (row id, rank) pairs: whole rows are read for the page alone. Row ids follow
-  // page order (the seed writes them so), so they break ties as position does.
+  // page order (the seed refuses anything else), so they break ties as position does.
   const clause = where(filterClauses(filters, 'match'))
   const join = hasOtherFilters(filters) ? `JOIN resources r ON r.row_id = f.rowid ${clause.sql}` : ''
   const rows = prepared(
     db,
-    `SELECT c.row_id AS rowId, c.rank AS rank, r.position AS position FROM (
-       SELECT f.rowid AS row_id, f.rank AS rank
-       FROM (SELECT rowid, ${BM25} AS rank FROM resources_fts WHERE resources_fts MATCH ?) f ${join}
-       ORDER BY f.rank, f.rowid LIMIT ${ESTIMATE_ABOVE + 1}
-     ) c JOIN resources r ON r.row_id = c.row_id ORDER BY c.rank, c.row_id`,
-  ).all(filters.match, ...clause.params) as { rowId: number; rank: number; position: number }[]
+    `SELECT f.rowid AS rowId, f.rank AS rank
+     FROM (SELECT rowid, ${BM25} AS rank FROM resources_fts WHERE resources_fts MATCH ?) f ${join}
+     ORDER BY f.rank, f.rowid LIMIT ${ESTIMATE_ABOVE + 1}`,
+  ).all(filters.match, ...clause.params) as { rowId: number; rank: number }[]
   kept = {
     rowIds: rows.map((row) => row.rowId),
     ranks: rows.map((row) => row.rank),
-    positions: rows.map((row) => row.position),
     complete: rows.length <= ESTIMATE_ABOVE,
   }
   if (memo.size >= MAX_RANKINGS) memo.delete(memo.keys().next().value as string)
@@ -246,18 +242,25 @@ function ranking(db: Sqlite, filters: ResourceFilters): Ranking {
 }
 
 /** Where in the ranking the page after a cursor's row starts; null when past what is kept. */
-function startAfter(kept: Ranking, after: After): number | null {
+function startAfter(db: Sqlite, kept: Ranking, after: After): number | null {
   const key = Number(after.key)
   for (let index = 0; index < kept.rowIds.length; index++) {
     const rank = kept.ranks[index] as number
-    if (rank > key || (rank === key && (kept.positions[index] as number) > after.position)) return index
+    if (rank > key) return index
+    // Equal scores are rare: their positions are read only then.
+    if (rank === key) {
+      const { position } = prepared(db, 'SELECT position FROM resources WHERE row_id = ?').get(
+        kept.rowIds[index],
+      ) as { position: number }
+      if (position > after.position) return index
+    }
   }
   return kept.complete ? kept.rowIds.length : null
 }
 
 function rankedRows(db: Sqlite, filters: ResourceFilters, window: Window): Found {
   const kept = ranking(db, filters)
-  const start = window.after ? startAfter(kept, window.after) : window.offset
+  const start = window.after ? startAfter(db, kept, window.after) : window.offset
   if (start !== null) {
     const end = start + window.limit
     // The row after the page must be kept too, to tell whether there is a next page.

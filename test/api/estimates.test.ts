@@ -182,6 +182,24 @@ describe('estimated totals (a search matching more than ESTIMATE_ABOVE resources
         if (truth > body.meta.total / 10)
           expect(Math.abs(facet.count - truth) / truth, facet.value).toBeLessThan(1 / 3)
       }
+      const tags = new Map(
+        (
+          db
+            .prepare(
+              `SELECT tag, count(*) AS n FROM resource_tags WHERE resource_row_id IN
+               (SELECT rowid FROM resources_fts WHERE resources_fts MATCH ?) GROUP BY tag`,
+            )
+            .all(match(word)) as { tag: string; n: number }[]
+        ).map((row) => [row.tag, row.n]),
+      )
+      for (const facet of body.meta.facets.tag) {
+        const truth = tags.get(facet.value) ?? 0
+        if (truth > body.meta.total / 10)
+          expect(Math.abs(facet.count - truth) / truth, facet.value).toBeLessThan(1 / 3)
+      }
+      expect(body.meta.facets.tag.some((facet) => (tags.get(facet.value) ?? 0) > body.meta.total / 10)).toBe(
+        true,
+      )
       const sum = body.meta.facets.category.reduce((total, facet) => total + facet.count, 0)
       expect(Math.abs(sum - body.meta.total)).toBeLessThanOrEqual(body.meta.facets.category.length)
     }
