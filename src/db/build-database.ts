@@ -70,15 +70,15 @@ function dropForLoad(sqlite: Database.Database): SchemaObject[] {
 }
 
 /**
- * Row ids are given in the dataset's order, which must be page order: a search's
- * ranking breaks ties between equal scores by row id, as it would by position.
+ * Row ids are the resources' positions, 1, 2, 3… in page order (assembleDataset
+ * numbers them so): a search's ranking breaks ties between equal scores by row
+ * id, which must be position.
  */
 function checkPageOrder(dataset: Dataset): void {
-  for (let index = 1; index < dataset.resources.length; index++) {
-    const [before, resource] = [dataset.resources[index - 1], dataset.resources[index]]
-    if (before && resource && resource.position <= before.position) {
+  for (const [index, resource] of dataset.resources.entries()) {
+    if (resource.position !== index + 1) {
       throw new Error(
-        `resources out of page order: ${resource.url} (position ${resource.position}) after position ${before.position}`,
+        `resources out of page order: ${resource.url} has position ${resource.position} at row ${index + 1}`,
       )
     }
   }

@@ -7,7 +7,6 @@ import {
   BM25,
   type Clause,
   filterClauses,
-  hasOtherFilters,
   keysetClause,
   linksFor,
   ORDER,
@@ -185,21 +184,58 @@ function rowsById(db: Sqlite, rowIds: number[], ranks?: number[]): ResourceRow[]
 
 // ---- searches of more than ESTIMATE_ABOVE matches ---------------------------------
 
-/** The best-ranked results of a search with its filters, kept in order. */
+/** The best-ranked results of a search with its filters, kept in order as far as they were read. */
 type Ranking = {
   rowIds: number[]
   ranks: number[]
-  /** Every match is here: the search with its filters has at most ESTIMATE_ABOVE. */
+  /** Every match is here. */
   complete: boolean
 }
 
+type Ranked = { rowId: number; rank: number }
+
 // Ranking a search scores every match with bm25() (about 45 ms at 100,000 matches
-// on a quiet machine), however small the page. The best ESTIMATE_ABOVE are kept
-// per filter set and connection (read-only, so they never change): every page
-// within them, offset or cursor, costs only its own rows. Pages past them rank
-// again and take their slice. Bounded; the oldest ranking goes first.
+// on a quiet machine), however small the page. Its best results are kept per
+// filter set and connection (read-only, so they never change), RANK_CHUNK at a
+// time: the first chunk when the search is first asked for, the next when a walk
+// (a cursor, or offsets page by page) reaches the end of what is kept, up to
+// MAX_KEPT. Every page within them costs only its own rows; a page that jumps
+// past them ranks again for itself. Bounded; the oldest ranking goes first.
+const RANK_CHUNK = ESTIMATE_ABOVE
+const MAX_KEPT = 10 * RANK_CHUNK
 const rankings = new WeakMap<Sqlite, Map<string, Ranking>>()
 const MAX_RANKINGS = 64
+
+/**
+ * Matches of the search and its filters in rank order, after a (rank, row id) pair:
+ * SQLite keeps only the best LIMIT while it sorts (a bounded heap), and only (row
+ * id, rank) pairs, joining resources only for filters that need it. Row ids are
+ * positions (the seed numbers rows in page order), so they break ties as
+ * position does.
+ */
+function rankFrom(
+  db: Sqlite,
+  filters: ResourceFilters,
+  after: { rank: number; rowId: number } | null,
+  limit: number,
+  offset = 0,
+): Ranked[] {
+  const clauses = filterClauses(filters, 'match')
+  const join = clauses.length > 0 ? 'JOIN resources r ON r.row_id = f.rowid' : ''
+  if (after) {
+    clauses.push({
+      sql: '(f.rank > ? OR (f.rank = ? AND f.rowid > ?))',
+      params: [after.rank, after.rank, after.rowId],
+    })
+  }
+  const clause = where(clauses)
+  return prepared(
+    db,
+    `SELECT f.rowid AS rowId, f.rank AS rank
+     FROM (SELECT rowid, ${BM25} AS rank FROM resources_fts WHERE resources_fts MATCH ?) f ${join}
+     ${clause.sql} ORDER BY f.rank, f.rowid LIMIT ? OFFSET ?`,
+  ).all(filters.match, ...clause.params, limit, offset) as Ranked[]
+}
 
 function ranking(db: Sqlite, filters: ResourceFilters): Ranking {
   let memo = rankings.get(db)
@@ -217,51 +253,42 @@ function ranking(db: Sqlite, filters: ResourceFilters): Ranking {
   let kept = memo.get(key)
   if (kept) {
     memo.delete(key)
-    memo.set(key, kept)
-    return kept
+  } else {
+    kept = { rowIds: [], ranks: [], complete: false }
+    extend(db, filters, kept)
+    if (memo.size >= MAX_RANKINGS) memo.delete(memo.keys().next().value as string)
   }
-  // SQLite keeps only the best LIMIT rows while it sorts (a bounded heap), and only
-  // (row id, rank) pairs: whole rows are read for the page alone. Row ids follow
-  // page order (the seed refuses anything else), so they break ties as position does.
-  const clause = where(filterClauses(filters, 'match'))
-  const join = hasOtherFilters(filters) ? `JOIN resources r ON r.row_id = f.rowid ${clause.sql}` : ''
-  const rows = prepared(
-    db,
-    `SELECT f.rowid AS rowId, f.rank AS rank
-     FROM (SELECT rowid, ${BM25} AS rank FROM resources_fts WHERE resources_fts MATCH ?) f ${join}
-     ORDER BY f.rank, f.rowid LIMIT ${ESTIMATE_ABOVE + 1}`,
-  ).all(filters.match, ...clause.params) as { rowId: number; rank: number }[]
-  kept = {
-    rowIds: rows.map((row) => row.rowId),
-    ranks: rows.map((row) => row.rank),
-    complete: rows.length <= ESTIMATE_ABOVE,
-  }
-  if (memo.size >= MAX_RANKINGS) memo.delete(memo.keys().next().value as string)
   memo.set(key, kept)
   return kept
 }
 
+/** Reads the next chunk of a ranking. */
+function extend(db: Sqlite, filters: ResourceFilters, kept: Ranking): void {
+  const last = kept.rowIds.length - 1
+  const after = last < 0 ? null : { rank: kept.ranks[last] as number, rowId: kept.rowIds[last] as number }
+  const rows = rankFrom(db, filters, after, RANK_CHUNK)
+  for (const { rowId, rank } of rows) {
+    kept.rowIds.push(rowId)
+    kept.ranks.push(rank)
+  }
+  kept.complete = rows.length < RANK_CHUNK
+}
+
 /** Where in the ranking the page after a cursor's row starts; null when past what is kept. */
-function startAfter(db: Sqlite, kept: Ranking, after: After): number | null {
+function startAfter(kept: Ranking, after: After): number | null {
   const key = Number(after.key)
   for (let index = 0; index < kept.rowIds.length; index++) {
     const rank = kept.ranks[index] as number
-    if (rank > key) return index
-    // Equal scores are rare: their positions are read only then.
-    if (rank === key) {
-      const { position } = prepared(db, 'SELECT position FROM resources WHERE row_id = ?').get(
-        kept.rowIds[index],
-      ) as { position: number }
-      if (position > after.position) return index
-    }
+    if (rank > key || (rank === key && (kept.rowIds[index] as number) > after.position)) return index
   }
   return kept.complete ? kept.rowIds.length : null
 }
 
 function rankedRows(db: Sqlite, filters: ResourceFilters, window: Window): Found {
   const kept = ranking(db, filters)
-  const start = window.after ? startAfter(db, kept, window.after) : window.offset
-  if (start !== null) {
+  for (;;) {
+    const start = window.after ? startAfter(kept, window.after) : window.offset
+    if (start === null) break
     const end = start + window.limit
     // The row after the page must be kept too, to tell whether there is a next page.
     if (kept.complete || end < kept.rowIds.length) {
@@ -270,14 +297,12 @@ function rankedRows(db: Sqlite, filters: ResourceFilters, window: Window): Found
         hasNext: end < kept.rowIds.length,
       }
     }
+    // A walk reaching the end of what is kept reads on; a jump beyond does not.
+    if (start > kept.rowIds.length || kept.rowIds.length >= MAX_KEPT) break
+    extend(db, filters, kept)
   }
-  const clause = windowed(filterClauses(filters, 'match'), 'relevance', window)
-  const ranked = prepared(
-    db,
-    `SELECT f.rowid AS rowId, f.rank AS rank
-     FROM (SELECT rowid, ${BM25} AS rank FROM resources_fts WHERE resources_fts MATCH ?) f
-     JOIN resources r ON r.row_id = f.rowid ${clause.sql} ORDER BY ${ORDER.relevance} LIMIT ? OFFSET ?`,
-  ).all(filters.match, ...clause.params, window.limit + 1, window.offset) as { rowId: number; rank: number }[]
+  const after = window.after && { rank: Number(window.after.key), rowId: window.after.position }
+  const ranked = rankFrom(db, filters, after, window.limit + 1, window.offset)
   const page = ranked.slice(0, window.limit)
   return {
     rows: rowsById(

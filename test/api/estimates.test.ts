@@ -219,10 +219,19 @@ describe('estimated totals (a search matching more than ESTIMATE_ABOVE resources
   })
 
   it('ranks exactly: every page, offset or cursor, within and past the kept ranking', async () => {
+    // Offsets that jump past the first kept 1,000 rank for themselves...
+    const docker = ranked('docker')
+    for (const offset of [2500, docker.length - 3]) {
+      const { body } = await get(`/v1/resources?q=docker&limit=20&offset=${offset}&fields=id`)
+      expect(body.data.map((resource) => resource.id)).toEqual(docker.slice(offset, offset + 20))
+    }
+    // ...a walk reads the ranking on, a chunk at a time...
+    expect(await walk('/v1/resources?q=docker&limit=100&fields=id')).toEqual(docker)
     const word = 'flask'
     const exact = ranked(word)
     expect(exact.length).toBeGreaterThan(ESTIMATE_ABOVE)
     expect(await walk(`/v1/resources?q=${word}&limit=100&fields=id`)).toEqual(exact)
+    // ...and every page of what is kept is sliced from it.
     for (const offset of [0, 980, 981, 1000, 1001, exact.length - 3]) {
       const { body } = await get(`/v1/resources?q=${word}&limit=20&offset=${offset}&fields=id`)
       expect(body.data.map((resource) => resource.id)).toEqual(exact.slice(offset, offset + 20))

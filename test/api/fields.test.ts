@@ -12,7 +12,19 @@ afterAll(async () => {
   await t.close()
 })
 
-const ALL = ['id', 'title', 'url', 'description', 'category', 'tags', 'host', 'links', 'position', 'source', 'link']
+const ALL = [
+  'id',
+  'title',
+  'url',
+  'description',
+  'category',
+  'tags',
+  'host',
+  'links',
+  'position',
+  'source',
+  'link',
+]
 const ALLOWED = [...ALL, 'match']
 
 async function data(url: string): Promise<Record<string, unknown>[]> {

@@ -73,13 +73,13 @@ describe('buildDatabase', () => {
     }
   })
 
-  it('refuses resources out of page order: a ranking breaks ties by row id as by position', () => {
+  it('refuses resources out of page order: row ids are positions, which break ranking ties', () => {
     const dataset = syntheticDataset(3)
     const [first, second, third] = dataset.resources
     if (!first || !second || !third) throw new Error('three resources expected')
     const path = join(dir, 'unordered.db')
     expect(() => buildDatabase(path, { ...dataset, resources: [first, third, second] }, 'x')).toThrow(
-      /out of page order: https:\/\/\S+ \(position 2\) after position 3/,
+      /out of page order: https:\/\/\S+ has position 3 at row 2/,
     )
     expect(existsSync(path)).toBe(false)
   })
