@@ -183,20 +183,39 @@ const PRECISE_BELOW = 100
 
 /** The total and facets of a list: exact, or estimated for a search of many matches. */
 export function summarize(db: Sqlite, filters: ResourceFilters): Summary {
-  const { category, link, total, counted } = categoryAndLinkFacets(db, filters)
-  const set = sampled(db, filters)
-  let shown = total
-  if (set) {
-    // A search alone is counted exactly by its search set.
-    if (!hasOtherFilters(filters)) shown = set.size
-    else if (counted < PRECISE_BELOW) shown = exactCount(db, filters)
-  }
-  return { total: shown, estimated: set !== null, facets: { category, tag: tagFacet(db, filters), link } }
+  // Whole summaries are remembered too, so a further page of a list costs only its rows.
+  const key = JSON.stringify([
+    'summary',
+    filters.categories,
+    filters.tags,
+    filters.hosts,
+    filters.linkStatuses,
+    filters.match,
+  ])
+  return remembered(db, key, () => {
+    const { category, link, total, counted } = categoryAndLinkFacets(db, filters)
+    const set = sampled(db, filters)
+    let shown = total
+    if (set) {
+      // A search alone is counted exactly by its search set.
+      if (!hasOtherFilters(filters)) shown = set.size
+      else if (counted < PRECISE_BELOW) shown = exactCount(db, filters)
+    }
+    return { total: shown, estimated: set !== null, facets: { category, tag: tagFacet(db, filters), link } }
+  })
 }
 
 /** The filters' rows counted one by one: for a search, one pass over all its matches. */
 function exactCount(db: Sqlite, filters: ResourceFilters): number {
-  return remembered(db, JSON.stringify(['count', filters]), () => {
+  const key = JSON.stringify([
+    'count',
+    filters.categories,
+    filters.tags,
+    filters.hosts,
+    filters.linkStatuses,
+    filters.match,
+  ])
+  return remembered(db, key, () => {
     const clause = where(filterClauses(filters))
     const { n } = prepared(db, `SELECT count(*) AS n FROM resources r ${clause.sql}`).get(
       ...clause.params,

@@ -149,9 +149,11 @@ function listedRows(
   total: number,
   window: Window,
 ): ResourceRow[] {
-  const catalog = getDatasetInfo(db).resources
-  const read = ((window.offset + window.limit + 1) * catalog) / Math.max(1, total)
-  if (filters.tags.length > 0 && read <= WALK_ROWS) {
+  const walk = () => {
+    const catalog = getDatasetInfo(db).resources
+    return ((window.offset + window.limit + 1) * catalog) / Math.max(1, total) <= WALK_ROWS
+  }
+  if (filters.tags.length > 0 && walk()) {
     const clause = windowed(probeClauses(filters), sort, window)
     return prepared(
       db,
