@@ -1,6 +1,7 @@
 import { mulberry32 } from '../scripts/tools.js'
 import type { Dataset } from '../src/ingest/assemble-dataset.js'
 import { assembleDataset } from '../src/ingest/assemble-dataset.js'
+import { type LinkStatus, type LinkStatusEntry, uncheckedEntry } from '../src/ingest/link-status.js'
 import { readPage } from '../src/ingest/read-page.js'
 import type { ResourceRecord } from '../src/ingest/record.js'
 import { defaultSeedPage } from '../src/paths.js'
@@ -53,6 +54,38 @@ function vocabulary(real: Dataset, next: () => number): string[] {
   return [...words, ...invented]
 }
 
+// Link health in the proportions a checked catalog has: mostly fine, a few of
+// every other status, so link= and the link facet have something to count.
+const LINK_MIX: [LinkStatus, number][] = [
+  ['ok', 0.8],
+  ['redirected', 0.08],
+  ['broken', 0.04],
+  ['blocked', 0.02],
+  ['unreachable', 0.02],
+  ['unchecked', 0.04],
+]
+
+function linkEntry(url: string, draw: number, day: number): LinkStatusEntry {
+  let status: LinkStatus = 'unchecked'
+  for (const [candidate, share] of LINK_MIX) {
+    status = candidate
+    if (draw < share) break
+    draw -= share
+  }
+  if (status === 'unchecked') return uncheckedEntry(url)
+  const failed = status === 'broken' || status === 'blocked' || status === 'unreachable'
+  return {
+    ...uncheckedEntry(url),
+    status,
+    httpStatus: status === 'unreachable' ? null : failed ? (status === 'blocked' ? 403 : 404) : 200,
+    finalUrl: status === 'redirected' ? `${url}/` : null,
+    permanent: status === 'redirected',
+    error: failed ? status : null,
+    checkedAt: new Date(Date.UTC(2025, 0, 1 + day)).toISOString(),
+    consecutiveFailures: failed ? 1 + (day % 3) : 0,
+  }
+}
+
 export function syntheticDataset(size: number): Dataset {
   const real = assembleDataset([readPage(defaultSeedPage)])
   const next = mulberry32(size)
@@ -65,6 +98,9 @@ export function syntheticDataset(size: number): Dataset {
   const categoryCounts = new Map<string, number>()
   const tagCounts = new Map<string, number>()
   const resources: ResourceRecord[] = []
+  // A generator of its own, so the rest of the catalog is what it was without links.
+  const nextLink = mulberry32(size + 1)
+  const linkStatus = new Map<string, LinkStatusEntry>()
   for (let i = 0; i < size; i++) {
     const template = real.resources[i % real.resources.length] as ResourceRecord
     const category = real.categories[Math.floor(next() ** 1.5 * real.categories.length)]?.slug ?? 'general'
@@ -79,6 +115,7 @@ export function syntheticDataset(size: number): Dataset {
     const host = hosts[Math.floor(next() ** 2 * hosts.length)] ?? 'example.com'
     const title = `${phrase(2, 6)} ${template.title}`.slice(0, 200)
     const url = `https://${host}/r/${i}`
+    linkStatus.set(url, linkEntry(url, nextLink(), i % 60))
     categoryCounts.set(category, (categoryCounts.get(category) ?? 0) + 1)
     for (const tag of tags) tagCounts.set(tag, (tagCounts.get(tag) ?? 0) + 1)
     resources.push({
@@ -105,5 +142,6 @@ export function syntheticDataset(size: number): Dataset {
     resources,
     problems: [],
     warnings: [],
+    linkStatus,
   }
 }

@@ -291,7 +291,8 @@ export interface components {
         PageLinks: {
             self: string;
             first: string;
-            last: string;
+            /** @description The page holding the last results; null when meta.total is an estimate (totalIsEstimate) */
+            last: string | null;
             next: string | null;
             prev: string | null;
         };
@@ -444,14 +445,16 @@ export interface components {
         ResourceList: {
             data: (components["schemas"]["Resource"] | components["schemas"]["ResourceFields"])[];
             meta: {
-                /** @description Resources matching the filters, across all pages */
+                /** @description Resources matching the filters, across all pages: exact, or an estimate when totalIsEstimate is true */
                 total: number;
+                /** @description true when q matches more than 1,000 resources: total and every facet count are then estimated from a sample of about 1,000 of the matches (total is exact when q is the only filter), links.last is null and X-Total-Count is not sent. Pages and cursors still reach every match, in exact order. false otherwise: every count is exact */
+                totalIsEstimate: boolean;
                 limit: number;
                 /** @description Index of the first returned resource among all matches */
                 offset: number;
                 /** @description Pass as cursor to get the page after this one */
                 nextCursor: string | null;
-                /** @description Counts over the resources that match every other filter */
+                /** @description Counts over the resources that match every other filter; estimates when totalIsEstimate is true (a value no sampled match has is left out) */
                 facets: {
                     category: components["schemas"]["FacetCount"][];
                     /** @description The most frequent tags, at most 50 */

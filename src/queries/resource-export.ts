@@ -9,6 +9,7 @@ import {
   type Resource,
   type ResourceFilters,
   type ResourceRow,
+  SORT_INDEX,
   type Sort,
   sortKey,
   toResource,
@@ -34,7 +35,7 @@ export type ExportQuery = ResourceFilters & {
   links: boolean
   /** Only this category: the Markdown export writes one section at a time. */
   category?: string
-  /** How many rows the filters match (countResources): picks the plan. */
+  /** How many rows the filters match, exactly (countResources): picks the plan. */
   expected: number
 }
 
@@ -42,14 +43,6 @@ export type ExportRow = ResourceRow & { links_json?: string; rank?: number }
 
 const LINKS_JSON = `(SELECT json_group_array(json_object('title', l.title, 'url', l.url) ORDER BY l.position)
   FROM resource_links l WHERE l.resource_row_id = r.row_id) AS links_json`
-
-// A page-order index named for each sort, walked when the export is large.
-const SORT_INDEX: Partial<Record<Sort, string>> = {
-  position: 'resources_position_unique',
-  '-position': 'resources_position_unique',
-  title: 'resources_title_position',
-  '-title': 'resources_title_position',
-}
 
 function exportStatement(query: ExportQuery): Clause {
   const clauses = filterClauses(query, 'match')

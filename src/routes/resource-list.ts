@@ -5,14 +5,9 @@ import { appendVary } from '../plugins/http-cache.js'
 import { invalidParams, ProblemError } from '../plugins/problems.js'
 import { findCategory, listCategories } from '../queries/categories.js'
 import { decodeCursor, encodeCursor, queryFingerprint } from '../queries/cursor.js'
-import {
-  type After,
-  countResources,
-  listResources,
-  normalizeHost,
-  type ResourceFilters,
-  type Sort,
-} from '../queries/resources.js'
+import { countResources, hasResources } from '../queries/resource-counts.js'
+import { listResources } from '../queries/resource-pages.js'
+import { type After, normalizeHost, type ResourceFilters, type Sort } from '../queries/resources.js'
 import { correctSearch } from '../queries/search-correction.js'
 import { toMatchExpression } from '../queries/search-text.js'
 import { findTag, listTags } from '../queries/tags.js'
@@ -82,12 +77,12 @@ function withCorrection(
   db: Sqlite,
   filters: ResolvedFilters,
 ): { filters: ResourceFilters; correctedQuery: string | null } {
-  if (filters.match === null || countResources(db, filters) > 0) return { filters, correctedQuery: null }
+  if (filters.match === null || hasResources(db, filters)) return { filters, correctedQuery: null }
   const corrected = correctSearch(db, filters.words)
   if (corrected === null) return { filters, correctedQuery: null }
   const alternative = { ...filters, match: corrected.match }
   // The corrected search found nothing either: the answer is the original's.
-  if (countResources(db, alternative) === 0) return { filters, correctedQuery: null }
+  if (!hasResources(db, alternative)) return { filters, correctedQuery: null }
   return { filters: alternative, correctedQuery: corrected.text }
 }
 
@@ -123,7 +118,13 @@ export function withParams(
   return text ? `${path}?${text}` : path
 }
 
-type PageLinks = { self: string; first: string; last: string; next: string | null; prev: string | null }
+type PageLinks = {
+  self: string
+  first: string
+  last: string | null
+  next: string | null
+  prev: string | null
+}
 
 /** The page links as an RFC 8288 Link header. */
 export function linkHeader(links: PageLinks): string {
@@ -212,16 +213,20 @@ export function answerResourceList(
   })
   const [path = '/', rawQuery = ''] = request.url.split('?', 2)
   const search = new URLSearchParams(rawQuery)
-  const hasNext = offset + page.data.length < page.total && page.lastKey !== null
   const nextCursor =
-    hasNext && page.lastKey
+    page.hasNext && page.lastKey
       ? encodeCursor(fingerprint, effectiveSort, page.lastKey, offset + page.data.length)
       : null
+  // An estimated total cannot say where the last page starts: no last link then,
+  // and no X-Total-Count, which clients read as an exact count (meta.total holds
+  // the estimate, with meta.totalIsEstimate).
   const lastOffset = page.total === 0 ? 0 : Math.floor((page.total - 1) / limit) * limit
   const links = {
     self: withParams(path, search, {}),
     first: withParams(path, search, { cursor: null, offset: null }),
-    last: withParams(path, search, { cursor: null, offset: lastOffset > 0 ? String(lastOffset) : null }),
+    last: page.totalIsEstimate
+      ? null
+      : withParams(path, search, { cursor: null, offset: lastOffset > 0 ? String(lastOffset) : null }),
     next: nextCursor ? withParams(path, search, { cursor: nextCursor, offset: null }) : null,
     prev:
       offset > 0
@@ -232,10 +237,18 @@ export function answerResourceList(
         : null,
   }
   reply.header('link', linkHeader(links))
-  reply.header('x-total-count', String(page.total))
+  if (!page.totalIsEstimate) reply.header('x-total-count', String(page.total))
   return {
     data: fields ? page.data.map((resource) => pickFields(resource, fields)) : page.data,
-    meta: { total: page.total, limit, offset, nextCursor, facets: page.facets, correctedQuery },
+    meta: {
+      total: page.total,
+      totalIsEstimate: page.totalIsEstimate,
+      limit,
+      offset,
+      nextCursor,
+      facets: page.facets,
+      correctedQuery,
+    },
     links,
   }
 }

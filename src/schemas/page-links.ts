@@ -4,7 +4,10 @@ export const PageLinksSchema = z
   .object({
     self: z.string(),
     first: z.string(),
-    last: z.string(),
+    last: z
+      .string()
+      .nullable()
+      .describe('The page holding the last results; null when meta.total is an estimate (totalIsEstimate)'),
     next: z.string().nullable(),
     prev: z.string().nullable(),
   })

@@ -3,6 +3,7 @@ import { CONTENT_TYPES, FORMATS } from '../exports/media-types.js'
 import { LINK_STATUSES } from '../ingest/link-status.js'
 import { ResourceRecordSchema } from '../ingest/record.js'
 import { SORTS } from '../queries/resources.js'
+import { ESTIMATE_ABOVE } from '../queries/search-set.js'
 import { LinkHealthSchema } from './links.js'
 import { PageLinksSchema } from './page-links.js'
 import { integerParam, listParam, textParam } from './params.js'
@@ -46,11 +47,23 @@ const FacetCountSchema = z
   .object({ value: z.string(), name: z.string(), count: z.number().int() })
   .meta({ id: 'FacetCount' })
 
+const ESTIMATE_LIMIT = ESTIMATE_ABOVE.toLocaleString('en-US')
+
 export const ResourceListSchema = z
   .object({
     data: z.array(SelectedResourceSchema),
     meta: z.object({
-      total: z.number().int().describe('Resources matching the filters, across all pages'),
+      total: z
+        .number()
+        .int()
+        .describe(
+          'Resources matching the filters, across all pages: exact, or an estimate when totalIsEstimate is true',
+        ),
+      totalIsEstimate: z
+        .boolean()
+        .describe(
+          `true when q matches more than ${ESTIMATE_LIMIT} resources: total and every facet count are then estimated from a sample of about ${ESTIMATE_LIMIT} of the matches (total is exact when q is the only filter), links.last is null and X-Total-Count is not sent. Pages and cursors still reach every match, in exact order. false otherwise: every count is exact`,
+        ),
       limit: z.number().int(),
       offset: z.number().int().describe('Index of the first returned resource among all matches'),
       nextCursor: z.string().nullable().describe('Pass as cursor to get the page after this one'),
@@ -62,7 +75,9 @@ export const ResourceListSchema = z
             .array(FacetCountSchema)
             .describe('Resources by link status: always the six statuses, in a fixed order, zeros included'),
         })
-        .describe('Counts over the resources that match every other filter'),
+        .describe(
+          'Counts over the resources that match every other filter; estimates when totalIsEstimate is true (a value no sampled match has is left out)',
+        ),
       correctedQuery: z
         .string()
         .nullable()
