@@ -20,12 +20,15 @@ export async function startTestApp(
   const databasePath = seedDatabase(join(dir, 'resources.db'), pages, 'test', options.linkStatus)
   const config: Config = loadConfig({ DATABASE_PATH: databasePath, LOG_LEVEL: 'silent', ...env })
   const app = await buildApp(config, { logger: false })
-  await app.ready()
+  // Listening once, on loopback: supertest given an unbound server listens and
+  // closes it again for every request, which under a loaded test run now and then
+  // met a refused connection.
+  const address = await app.listen({ host: '127.0.0.1', port: 0 })
   return {
     app,
     config,
     databasePath,
-    http: () => request(app.server),
+    http: () => request(address),
     close: async () => {
       await app.close()
       cleanup()
