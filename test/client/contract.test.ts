@@ -76,7 +76,6 @@ let client: Client
 
 /** A typed client for a served test app, whose every answer is checked against the served document. */
 async function contractClient(app: TestApp): Promise<Client> {
-  await app.app.listen({ host: '127.0.0.1', port: 0 })
   const { port } = app.app.server.address() as AddressInfo
   const checked = createClient(`http://127.0.0.1:${port}`)
   checked.use({

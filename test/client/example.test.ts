@@ -17,7 +17,6 @@ let api: TestApp
 beforeAll(async () => {
   // Load shedding off: a lagging event loop on a busy machine would answer 503.
   api = await startTestApp({ MAX_EVENT_LOOP_DELAY_MS: '0' })
-  await api.app.listen({ host: '127.0.0.1', port: 0 })
 })
 afterAll(async () => {
   await api.close()

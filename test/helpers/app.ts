@@ -28,6 +28,8 @@ export async function startTestApp(
     app,
     config,
     databasePath,
+    /** Where it listens: http://127.0.0.1:PORT */
+    origin: address,
     http: () => request(address),
     close: async () => {
       await app.close()

@@ -16,7 +16,6 @@ let firstId: string
 
 beforeAll(async () => {
   api = await startTestApp({ RATE_LIMIT_MAX: '0', MAX_EVENT_LOOP_DELAY_MS: '0' })
-  await api.app.listen({ port: 0, host: '127.0.0.1' })
   port = (api.app.server.address() as AddressInfo).port
   validator = new ResponseValidator((await api.app.inject('/openapi.json')).json() as OpenApiDocument)
   firstId = (await api.app.inject('/v1/resources?limit=1')).json().data[0].id

@@ -16,7 +16,7 @@ describe.skipIf(!hasChromium)('the /docs page under the Content-Security-Policy'
 
   beforeAll(async () => {
     api = await startTestApp({ RATE_LIMIT_MAX: '0' })
-    origin = await api.app.listen({ port: 0, host: '127.0.0.1' })
+    origin = api.origin
     browser = await launchChromium()
   })
 

@@ -147,7 +147,6 @@ describe('timeouts and size limits of the real server', () => {
 
   it('a slowloris client that never finishes its headers is cut off', async () => {
     api = await startTestApp({ RATE_LIMIT_MAX: '0', MAX_EVENT_LOOP_DELAY_MS: '0' })
-    await api.app.listen({ port: 0, host: '127.0.0.1' })
     const { port } = api.app.server.address() as AddressInfo
     const started = Date.now()
     const answer = await new Promise<string>((resolve) => {
