@@ -181,18 +181,22 @@ function sampledTagFacet(
 // stay estimates.
 const PRECISE_BELOW = 100
 
-/** The total and facets of a list: exact, or estimated for a search of many matches. */
-export function summarize(db: Sqlite, filters: ResourceFilters): Summary {
-  // Whole summaries are remembered too, so a further page of a list costs only its rows.
-  const key = JSON.stringify([
-    'summary',
+/** A memo key for what depends on every filter (sort and page aside). */
+function allFiltersKey(kind: string, filters: ResourceFilters): string {
+  return JSON.stringify([
+    kind,
     filters.categories,
     filters.tags,
     filters.hosts,
     filters.linkStatuses,
     filters.match,
   ])
-  return remembered(db, key, () => {
+}
+
+/** The total and facets of a list: exact, or estimated for a search of many matches. */
+export function summarize(db: Sqlite, filters: ResourceFilters): Summary {
+  // Whole summaries are remembered too, so a further page of a list costs only its rows.
+  return remembered(db, allFiltersKey('summary', filters), () => {
     const { category, link, total, counted } = categoryAndLinkFacets(db, filters)
     const set = sampled(db, filters)
     let shown = total
@@ -207,15 +211,7 @@ export function summarize(db: Sqlite, filters: ResourceFilters): Summary {
 
 /** The filters' rows counted one by one: for a search, one pass over all its matches. */
 function exactCount(db: Sqlite, filters: ResourceFilters): number {
-  const key = JSON.stringify([
-    'count',
-    filters.categories,
-    filters.tags,
-    filters.hosts,
-    filters.linkStatuses,
-    filters.match,
-  ])
-  return remembered(db, key, () => {
+  return remembered(db, allFiltersKey('count', filters), () => {
     const clause = where(filterClauses(filters))
     const { n } = prepared(db, `SELECT count(*) AS n FROM resources r ${clause.sql}`).get(
       ...clause.params,

@@ -1,15 +1,10 @@
-import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { realWords, syntheticDataset } from '../../bench/synthetic.js'
-import { buildApp } from '../../src/app.js'
-import { loadConfig } from '../../src/config.js'
-import { buildDatabase } from '../../src/db/build-database.js'
 import { BM25 } from '../../src/queries/resources.js'
 import { ESTIMATE_ABOVE } from '../../src/queries/search-set.js'
 import { toMatchExpression } from '../../src/queries/search-text.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
-import { tempDir } from '../helpers/database.js'
 
 // The estimated-totals contract, on a synthetic catalog of 5,000 resources (the
 // real page's words, Zipf-like): a search matching more than ESTIMATE_ABOVE
@@ -18,33 +13,23 @@ import { tempDir } from '../helpers/database.js'
 // either way. Exact answers are computed here straight from the SQLite file.
 
 const SIZE = 5000
-let app: Awaited<ReturnType<typeof buildApp>>
+let synthetic: TestApp
+let app: TestApp['app']
 let db: Database.Database
-let cleanup: () => void
 
 beforeAll(async () => {
-  const temp = tempDir()
-  cleanup = temp.cleanup
-  const databasePath = join(temp.dir, 'resources.db')
-  buildDatabase(databasePath, syntheticDataset(SIZE), 'synthetic')
-  app = await buildApp(
-    loadConfig({
-      DATABASE_PATH: databasePath,
-      LOG_LEVEL: 'silent',
-      RATE_LIMIT_MAX: '0',
-      MAX_EVENT_LOOP_DELAY_MS: '0',
-      RESPONSE_CACHE_ENTRIES: '0',
-    }),
-    { logger: false },
+  synthetic = await startTestApp(
+    { RATE_LIMIT_MAX: '0', MAX_EVENT_LOOP_DELAY_MS: '0', RESPONSE_CACHE_ENTRIES: '0' },
+    undefined,
+    { dataset: syntheticDataset(SIZE) },
   )
-  await app.ready()
-  db = new Database(databasePath, { readonly: true })
+  app = synthetic.app
+  db = new Database(synthetic.databasePath, { readonly: true })
 }, 60_000)
 
 afterAll(async () => {
   db?.close()
-  await app?.close()
-  cleanup?.()
+  await synthetic?.close()
 })
 
 type Facet = { value: string; name: string; count: number }

@@ -1,44 +1,26 @@
 import { type ClientRequest, request as httpRequest, type IncomingMessage } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { syntheticDataset } from '../../bench/synthetic.js'
-import { buildApp } from '../../src/app.js'
-import { loadConfig } from '../../src/config.js'
-import { buildDatabase } from '../../src/db/build-database.js'
 import { MAX_CONCURRENT_EXPORTS } from '../../src/routes/resource-export.js'
-import { tempDir } from '../helpers/database.js'
+import { startTestApp, type TestApp } from '../helpers/app.js'
 
 // Exports large enough that a client which stops reading holds its stream open
 // (10,000 resources: megabytes more than the socket buffers take), over real HTTP.
 
 const SIZE = 10_000
-let app: Awaited<ReturnType<typeof buildApp>>
+let synthetic: TestApp
 let port: number
-let cleanup: () => void
 
 beforeAll(async () => {
-  const temp = tempDir()
-  cleanup = temp.cleanup
-  const databasePath = join(temp.dir, 'resources.db')
-  buildDatabase(databasePath, syntheticDataset(SIZE), 'synthetic')
-  app = await buildApp(
-    loadConfig({
-      DATABASE_PATH: databasePath,
-      LOG_LEVEL: 'silent',
-      RATE_LIMIT_MAX: '0',
-      MAX_EVENT_LOOP_DELAY_MS: '0',
-    }),
-    { logger: false },
-  )
-  await app.ready()
-  await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve))
-  port = (app.server.address() as AddressInfo).port
+  synthetic = await startTestApp({ RATE_LIMIT_MAX: '0', MAX_EVENT_LOOP_DELAY_MS: '0' }, undefined, {
+    dataset: syntheticDataset(SIZE),
+  })
+  port = (synthetic.app.server.address() as AddressInfo).port
 }, 120_000)
 
 afterAll(async () => {
-  await app?.close()
-  cleanup?.()
+  await synthetic?.close()
 })
 
 /** Starts a request and resolves at its response head, the body left unread. */

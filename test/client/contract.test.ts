@@ -21,11 +21,9 @@ import {
   type ResourceList,
   type TagList,
 } from '../../client/index.js'
-import { buildDatabase } from '../../src/db/build-database.js'
 import { projectRoot } from '../../src/paths.js'
 import { MAX_CONCURRENT_EXPORTS } from '../../src/routes/resource-export.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
-import { tempDir } from '../helpers/database.js'
 import { type OpenApiDocument, ResponseValidator } from '../property/openapi-validator.js'
 
 // The contract between the typed client (client/) and the real API: every
@@ -253,17 +251,8 @@ describe('exports and negotiation', () => {
 
   it('listResources and listCategoryResources: 503 problem while every export slot is taken', async () => {
     // Exports of a catalog large enough that a reader who stops holds its stream open.
-    const { dir, cleanup } = tempDir()
-    const databasePath = join(dir, 'resources.db')
-    buildDatabase(databasePath, syntheticDataset(10_000), 'synthetic')
-    const busy = await startTestApp({ ...STEADY, DATABASE_PATH: databasePath })
-    servers.push({
-      ...busy,
-      close: async () => {
-        await busy.close()
-        cleanup()
-      },
-    })
+    const busy = await startTestApp(STEADY, undefined, { dataset: syntheticDataset(10_000) })
+    servers.push(busy)
     const busyClient = await contractClient(busy)
     const { port } = busy.app.server.address() as AddressInfo
     const held = await Promise.all(

@@ -2,6 +2,8 @@ import { join } from 'node:path'
 import request from 'supertest'
 import { buildApp } from '../../src/app.js'
 import { type Config, loadConfig } from '../../src/config.js'
+import { buildDatabase } from '../../src/db/build-database.js'
+import type { Dataset } from '../../src/ingest/assemble-dataset.js'
 import { seedDatabase, tempDir } from './database.js'
 
 export type TestApp = Awaited<ReturnType<typeof startTestApp>>
@@ -9,15 +11,18 @@ export type TestApp = Awaited<ReturnType<typeof startTestApp>>
 /**
  * The real app over its own freshly seeded SQLite file, ready for supertest.
  * `env` takes the same variables as the server (e.g. { CORS_ORIGINS: '...' });
- * `linkStatus` names a link-status file to seed with.
+ * `linkStatus` names a link-status file to seed with; `dataset` seeds a dataset
+ * (a synthetic catalog) instead of pages.
  */
 export async function startTestApp(
   env: Record<string, string> = {},
   pages?: string[],
-  options: { linkStatus?: string } = {},
+  options: { linkStatus?: string; dataset?: Dataset } = {},
 ) {
   const { dir, cleanup } = tempDir()
-  const databasePath = seedDatabase(join(dir, 'resources.db'), pages, 'test', options.linkStatus)
+  const databasePath = join(dir, 'resources.db')
+  if (options.dataset) buildDatabase(databasePath, options.dataset, 'synthetic')
+  else seedDatabase(databasePath, pages, 'test', options.linkStatus)
   const config: Config = loadConfig({ DATABASE_PATH: databasePath, LOG_LEVEL: 'silent', ...env })
   const app = await buildApp(config, { logger: false })
   // Listening once, on loopback: supertest given an unbound server listens and
