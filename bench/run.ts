@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
-import { type GrowthResult, runGrowth } from './growth.js'
+import { type GrowthResult, growthTable, runGrowth } from './growth.js'
 import {
   envNumber,
   freePort,
@@ -497,12 +497,7 @@ export function formatReport(report: {
       '',
       `Growth: ${g.size} synthetic resources generated in ${fixed(g.generateSeconds, 1)} s, seeded in ${fixed(g.seedSeconds, 1)} s; response cache off, 1 connection`,
       '',
-      '| Query | Matches | p50 ms | p99 ms | req/s |',
-      '|---|---:|---:|---:|---:|',
-      ...g.rows.map(
-        (row) =>
-          `| ${row.name} | ${row.matches} | ${fixed(row.p50)} | ${fixed(row.p99)} | ${Math.round(row.rps)} |`,
-      ),
+      growthTable(g),
     )
   }
   lines.push(
