@@ -6,7 +6,7 @@ import { buildDatabase } from '../src/db/build-database.js'
 import { openReadOnly } from '../src/db/open.js'
 import { correctSearch, vocabularyOf } from '../src/queries/search-correction.js'
 import { typoBudget } from '../src/queries/typo-tolerance.js'
-import { envNumber, freePort, get, median, startServer, stopServer, waitFor200 } from './lib.js'
+import { API_COMMAND, envNumber, freePort, get, median, startServer, stopServer, waitFor200 } from './lib.js'
 import { realWords, syntheticDataset } from './synthetic.js'
 
 // Typo correction and exports at scale: a synthetic catalog (default 100,000
@@ -153,7 +153,7 @@ try {
   const port = await freePort()
   const server = startServer(
     'api',
-    ['node', 'dist/server.mjs'],
+    API_COMMAND,
     {
       DATABASE_PATH: databasePath,
       RESPONSE_CACHE_ENTRIES: '0',

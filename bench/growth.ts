@@ -5,6 +5,7 @@ import { buildDatabase } from '../src/db/build-database.js'
 import { openReadOnly } from '../src/db/open.js'
 import { encodeCursor, queryFingerprint } from '../src/queries/cursor.js'
 import {
+  API_COMMAND,
   envNumber,
   freePort,
   get,
@@ -103,7 +104,7 @@ export async function runGrowth(size: number, seconds: number): Promise<GrowthRe
     const port = await freePort()
     const server = startServer(
       'api (100k)',
-      ['node', 'dist/server.mjs'],
+      API_COMMAND,
       {
         DATABASE_PATH: databasePath,
         RESPONSE_CACHE_ENTRIES: '0',

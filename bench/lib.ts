@@ -4,6 +4,7 @@ import { request as httpRequest } from 'node:http'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
+import { serverBundle } from '../src/paths.js'
 
 // Shared by the benchmark scripts: pinning, child servers, HTTP probes, the load
 // generators (wrk by default, autocannon as an option) and /proc readings.
@@ -11,6 +12,9 @@ import autocannon from 'autocannon'
 /** The core the load generator runs on, and the one the servers run on. */
 export const LOAD_CORE = 0
 export const SERVER_CORE = 1
+
+/** The API as production starts it (npm run build writes the bundle). */
+export const API_COMMAND = ['node', serverBundle]
 
 let pinning: boolean | undefined
 

@@ -1,4 +1,5 @@
 import {
+  API_COMMAND,
   freePort,
   get,
   type Load,
@@ -58,7 +59,7 @@ export async function measureMetricsCost(options: {
       name: 'off',
       server: startServer(
         'api, metrics off',
-        ['node', 'dist/server.mjs'],
+        API_COMMAND,
         { ...options.apiEnv, METRICS_PORT: '0' },
         await freePort(),
       ),
@@ -67,7 +68,7 @@ export async function measureMetricsCost(options: {
       name: 'on',
       server: startServer(
         'api, metrics on',
-        ['node', 'dist/server.mjs'],
+        API_COMMAND,
         { ...options.apiEnv, METRICS_PORT: String(metricsPort) },
         await freePort(),
       ),

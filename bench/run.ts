@@ -4,6 +4,7 @@ import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { type GrowthResult, growthTable, runGrowth } from './growth.js'
 import {
+  API_COMMAND,
   envNumber,
   freePort,
   get,
@@ -131,7 +132,7 @@ async function main() {
     const apiPort = await freePort()
     const api = startServer(
       'api',
-      ['node', 'dist/server.mjs'],
+      API_COMMAND,
       { ...apiEnv, METRICS_PORT: String(await freePort()) },
       apiPort,
     )
@@ -222,7 +223,7 @@ async function main() {
     const uncached = UNCACHED
       ? startServer(
           'api, cache off',
-          ['node', 'dist/server.mjs'],
+          API_COMMAND,
           { ...apiEnv, RESPONSE_CACHE_ENTRIES: '0', METRICS_PORT: String(await freePort()) },
           uncachedPort,
         )

@@ -1,4 +1,5 @@
 import {
+  API_COMMAND,
   cpuSeconds,
   freePort,
   median,
@@ -45,7 +46,7 @@ export async function measureStartup(options: {
   ])
   let apiIdleRssMb: number | null = null
   const starts: [string[], Record<string, string>, number[]][] = [
-    [['node', 'dist/server.mjs'], options.apiEnv, apiMs],
+    [API_COMMAND, options.apiEnv, apiMs],
     [['node', 'bench/servers/ceiling.mjs', options.fixture], options.bareEnv ?? {}, bareMs],
   ]
   for (let run = 0; run < options.runs; run++) {

@@ -4,7 +4,7 @@ import { isBuiltin } from 'node:module'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { build, type Plugin } from 'esbuild'
-import { projectRoot } from '../src/paths.js'
+import { projectRoot, serverBundle } from '../src/paths.js'
 
 // The production server as one ES module file (npm run build writes dist/server.mjs;
 // npm start, the Dockerfile, the bench and the stress run start it). Loading one
@@ -108,7 +108,7 @@ export const bundleServer = (outfile: string) => bundle('src/server.ts', outfile
 export const bundleSeed = (outfile: string) => bundle('seed/seed.ts', outfile)
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const server = await bundleServer(join(projectRoot, 'dist/server.mjs'))
+  const server = await bundleServer(serverBundle)
   const seed = await bundleSeed(join(projectRoot, 'dist/seed.mjs'))
   // For scripts/runtime-modules.ts, which picks the container image's node_modules.
   const contents: BundleContents = {

@@ -1,6 +1,8 @@
+import type { ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
 
-// Small helpers the benchmark (bench/) and the stress run (scripts/stress/) share.
+// Small helpers the benchmark (bench/), the stress run (scripts/stress/) and the
+// tests that start the server as a process share.
 
 /** A TCP port free on loopback right now, for a child server to listen on. */
 export async function freePort(): Promise<number> {
@@ -13,6 +15,35 @@ export async function freePort(): Promise<number> {
       server.close(() => resolve(port))
     })
   })
+}
+
+/**
+ * Resolves once `url` answers 200 (a server started as a child process is ready),
+ * polling every intervalMs; rejects when the child exits first or time runs out,
+ * with `context()` (its stderr, say) in the message.
+ */
+export async function waitUntilServing(
+  child: ChildProcess,
+  url: string,
+  options: { timeoutMs?: number; intervalMs?: number; context?: () => string } = {},
+): Promise<void> {
+  const { timeoutMs = 20_000, intervalMs = 50, context = () => '' } = options
+  const deadline = performance.now() + timeoutMs
+  while (performance.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new Error(`the server exited with ${child.exitCode} before serving ${url} ${context()}`.trim())
+    }
+    const ok = await fetch(url).then(
+      async (response) => {
+        await response.arrayBuffer()
+        return response.status === 200
+      },
+      () => false,
+    )
+    if (ok) return
+    await new Promise((resolve) => setTimeout(resolve, intervalMs))
+  }
+  throw new Error(`the server gave no 200 at ${url} within ${timeoutMs} ms ${context()}`.trim())
 }
 
 /** mulberry32: a small seeded PRNG, so generated data and random moments can be replayed. */

@@ -20,6 +20,8 @@ export const defaultSeedPage = join(projectRoot, 'seed', 'docker.markdown')
 /** Written by npm run check-links; the seed reads it when it is there. */
 export const defaultLinkStatusFile = join(projectRoot, 'seed', 'link-status.json')
 export const defaultDatabasePath = join(projectRoot, 'data', 'resources.db')
+/** The production server, bundled by npm run build; npm start, the image, the bench and the stress run start it. */
+export const serverBundle = join(projectRoot, 'dist', 'server.mjs')
 
 export const packageInfo = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as {
   name: string

@@ -4,7 +4,7 @@ import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { bundleSeed, bundleServer } from '../scripts/bundle.js'
-import { freePort } from '../scripts/tools.js'
+import { freePort, waitUntilServing } from '../scripts/tools.js'
 import { projectRoot } from '../src/paths.js'
 import { tempDir } from './helpers/database.js'
 
@@ -53,18 +53,7 @@ beforeAll(async () => {
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   })
-  for (let i = 0; i < 200; i++) {
-    if (server.exitCode !== null) throw new Error(`the bundled server exited with ${server.exitCode}`)
-    if (
-      await fetch(`${origin}/readyz`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-  throw new Error('the bundled server did not start')
+  await waitUntilServing(server, `${origin}/readyz`)
 }, 60_000)
 
 afterAll(async () => {

@@ -5,7 +5,7 @@ import { Socket } from 'node:net'
 import { join } from 'node:path'
 import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { freePort } from '../scripts/tools.js'
+import { freePort, waitUntilServing } from '../scripts/tools.js'
 import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
 import { projectRoot } from '../src/paths.js'
@@ -42,16 +42,8 @@ function startServer(env: Record<string, string>) {
   return { child, exited, output: () => ({ stdout, stderr }) }
 }
 
-async function waitForListening(child: ChildProcess, port: number): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (child.exitCode !== null) throw new Error('server exited')
-    try {
-      const response = await fetch(`http://127.0.0.1:${port}/healthz`)
-      if (response.ok) return
-    } catch {}
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-  throw new Error('server did not start')
+function waitForListening(child: ChildProcess, port: number): Promise<void> {
+  return waitUntilServing(child, `http://127.0.0.1:${port}/healthz`)
 }
 
 describe('shutdown', () => {

@@ -2,15 +2,15 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { openSync, readFileSync } from 'node:fs'
 import { Agent, request as httpRequest } from 'node:http'
 import { join } from 'node:path'
-import { projectRoot } from '../../src/paths.js'
+import { projectRoot, serverBundle } from '../../src/paths.js'
 
 // Shared by the stress phases: the built server and seed as child processes,
 // HTTP probes, and the server's memory as the kernel counts it.
 
-export const SERVER_JS = join(projectRoot, 'dist/server.mjs')
+export const SERVER_JS = serverBundle
 export const SEED_JS = join(projectRoot, 'dist/seed/seed.js')
 
-import { freePort } from '../tools.js'
+import { freePort, waitUntilServing } from '../tools.js'
 
 export { freePort }
 
@@ -54,15 +54,13 @@ export async function startServer(
     child.on('exit', (code, signal) => resolve({ code, signal, at: performance.now() })),
   )
   const origin = `http://127.0.0.1:${port}`
-  const deadline = Date.now() + 20_000
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited ${child.exitCode}: ${stderr.trim()}`)
-    const probe = await get(`${origin}/readyz`).catch(() => null)
-    if (probe?.status === 200) return { child, port, origin, exited, stderr: () => stderr }
-    await sleep(100)
+  try {
+    await waitUntilServing(child, `${origin}/readyz`, { intervalMs: 100, context: () => stderr.trim() })
+  } catch (error) {
+    child.kill('SIGKILL')
+    throw error
   }
-  child.kill('SIGKILL')
-  throw new Error(`server did not become ready in 20 s: ${stderr.trim()}`)
+  return { child, port, origin, exited, stderr: () => stderr }
 }
 
 export function sleep(ms: number): Promise<void> {
