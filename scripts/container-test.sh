@@ -264,6 +264,14 @@ check "GET /v1/resources?q=django: search hits" "$BASE/v1/resources?q=django" \
 check "GET /?q=django: the catalog page, as HTML" "$BASE/?q=django" \
   'res.status === 200 && res.headers.get("content-type") === "text/html; charset=utf-8"'
 
+# The image carries Node's compile cache for the user and V8 flags it runs with
+# (Dockerfile): a start read-only must find and accept it, or it compiles everything.
+CACHE_LOG=$(run_container --rm "${HARDEN[@]}" -e NODE_DEBUG_NATIVE=COMPILE_CACHE -e METRICS_PORT=0 \
+  "$IMAGE" timeout -s INT 5 node dist/server.mjs 2>&1 || true)
+grep -q 'code cache for ESM file:///app/dist/server.mjs was accepted' <<<"$CACHE_LOG" ||
+  die "the image's compile cache was not used for dist/server.mjs: $(grep -m 5 'compile cache' <<<"$CACHE_LOG")"
+ok "the compile cache in the image is read (read-only) for dist/server.mjs and the modules it loads: $(grep -c 'was accepted' <<<"$CACHE_LOG") accepted"
+
 # ---- 3. user, health, graceful stop ------------------------------------------------------------
 step "process identity, health check, stop"
 PROC=$(engine exec "$NAME" cat /proc/1/status)
