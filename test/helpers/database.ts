@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { buildDatabase } from '../../src/db/build-database.js'
 import { assembleDataset } from '../../src/ingest/assemble-dataset.js'
 import { attachLinkStatus } from '../../src/ingest/attach-link-status.js'
@@ -8,11 +5,7 @@ import { readLinkStatusFile } from '../../src/ingest/link-status.js'
 import { readPage } from '../../src/ingest/read-page.js'
 import { defaultSeedPage } from '../../src/paths.js'
 
-/** A private temp folder for one test file; removed by the returned cleanup. */
-export function tempDir(prefix = 'dra-test-'): { dir: string; cleanup: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), prefix))
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) }
-}
+export { tempDir } from './temp-dir.js'
 
 /**
  * Seeds a real SQLite file from pages (default: the Docker page) through the real

@@ -5,9 +5,9 @@ import { runCheckLinks } from '../../seed/check-links.js'
 import { type LinkStatusEntry, readLinkStatusFile, uncheckedEntry } from '../../src/ingest/link-status.js'
 import { resourceId } from '../../src/ingest/normalize-url.js'
 import { serializeEntries } from '../../src/links/status-file.js'
+import { tempDir } from '../helpers/temp-dir.js'
 import { runCli, startCli, waitForStderr } from './helpers/cli.js'
 import { type Fixture, startFixture } from './helpers/fixture-server.js'
-import { linksTempDir as tempDir } from './helpers/temp-dir.js'
 
 // `npm run check-links` as a real process against loopback sites: two hosts on
 // 127.0.0.2 and 127.0.0.3, the archive on 127.0.0.4, and nothing listening on

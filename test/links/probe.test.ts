@@ -3,9 +3,9 @@ import { HostScheduler } from '../../src/links/host-scheduler.js'
 import { createHttpClient, type HttpClient } from '../../src/links/http-client.js'
 import { BODY_LIMIT, type ProbeContext, type ProbeResult, probeLink } from '../../src/links/probe.js'
 import { requestHeaders } from '../../src/links/user-agent.js'
+import { tempDir } from '../helpers/temp-dir.js'
 import { makeCertificates } from './helpers/certificates.js'
 import { BIG_BODY, type Fixture, startFixture } from './helpers/fixture-server.js'
-import { linksTempDir as tempDir } from './helpers/temp-dir.js'
 
 // Every case of issue 8 against the loopback fixture, with the checker's real HTTP
 // client. Only the waits are shortened (10 ms backoff, 0.5 s deadline); Retry-After is

@@ -7,8 +7,8 @@ import { type CheckRun, type RunCheckOptions, runCheck } from '../../src/links/r
 import { StatusFileWriter } from '../../src/links/status-file.js'
 import type { LinkTarget } from '../../src/links/targets.js'
 import { requestHeaders } from '../../src/links/user-agent.js'
+import { tempDir } from '../helpers/temp-dir.js'
 import { type Fixture, startFixture } from './helpers/fixture-server.js'
-import { linksTempDir as tempDir } from './helpers/temp-dir.js'
 
 // Whole runs against the loopback fixture: politeness measured by the server, the
 // incremental rule, consecutiveFailures across runs, archived copies, exclusions, and

@@ -5,8 +5,8 @@ import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { resourceId } from '../../src/ingest/normalize-url.js'
+import { tempDir } from '../helpers/temp-dir.js'
 import { runCli } from './helpers/cli.js'
-import { linksTempDir as tempDir } from './helpers/temp-dir.js'
 
 // `npm run update-page` against a local stand-in for the upstream repository: it
 // serves the real page with a few edits, an HTML page, another page of the site and
