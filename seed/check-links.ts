@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { isEntryPoint } from '../src/entry-point.js'
 import { writeFileAtomic } from '../src/fs/atomic-write.js'
 import { type LinkStatusEntry, readLinkStatusFile } from '../src/ingest/link-status.js'
 import { readPage } from '../src/ingest/read-page.js'
@@ -10,7 +11,6 @@ import {
   rewritePage,
 } from '../src/links/apply-redirects.js'
 import { type CheckOptions, parseCheckArgs, UsageError } from '../src/links/cli-options.js'
-import { isEntryPoint } from '../src/links/entry-point.js'
 import { ProgressPrinter, type ProgressStream } from '../src/links/progress.js'
 import { formatReport, type ReportInput, reportLinks, summaryLines } from '../src/links/report.js'
 import { type CheckRun, runCheck } from '../src/links/run-check.js'

@@ -1,5 +1,4 @@
-import { realpathSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
+import { isEntryPoint } from '../src/entry-point.js'
 import { readPage } from '../src/ingest/read-page.js'
 import type { ParsedPage } from '../src/ingest/record.js'
 
@@ -31,17 +30,7 @@ export function runParse(files: readonly string[], output: Output): number {
   return 0
 }
 
-function isEntryPoint(): boolean {
-  const script = process.argv[1]
-  if (!script) return false
-  try {
-    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url))
-  } catch {
-    return false
-  }
-}
-
-if (isEntryPoint()) {
+if (isEntryPoint(import.meta.url)) {
   process.exitCode = runParse(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),

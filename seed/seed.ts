@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util'
 import { ConfigError, loadConfig } from '../src/config.js'
 import { buildDatabase } from '../src/db/build-database.js'
 import { openReadOnly } from '../src/db/open.js'
+import { isEntryPoint } from '../src/entry-point.js'
 import { assembleDataset, type Dataset } from '../src/ingest/assemble-dataset.js'
 import { attachLinkStatus } from '../src/ingest/attach-link-status.js'
 import { categoryMapPath } from '../src/ingest/category-map.js'
@@ -168,7 +169,7 @@ export function runSeed(argv: string[]): number {
   return 0
 }
 
-if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/seed/seed.ts')) {
+if (isEntryPoint(import.meta.url)) {
   try {
     process.exitCode = runSeed(process.argv.slice(2))
   } catch (error) {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { isEntryPoint } from '../src/entry-point.js'
 import { writeFileAtomic } from '../src/fs/atomic-write.js'
 import { loadCategoryMap } from '../src/ingest/category-map.js'
 import { PageFormatError, parsePage } from '../src/ingest/parse-page.js'
@@ -9,7 +10,6 @@ import {
   parseUpdatePageArgs,
   type UpdatePageOptions,
 } from '../src/links/cli-options.js'
-import { isEntryPoint } from '../src/links/entry-point.js'
 import { FetchPageError, fetchPageText } from '../src/links/fetch-page.js'
 import { diffResources, formatDiff } from '../src/links/page-diff.js'
 import { requestHeaders } from '../src/links/user-agent.js'

@@ -2,7 +2,7 @@ import { describeStatus, MAX_REDIRECTS, REDIRECT_STATUSES } from './classify.js'
 import { decodeBody } from './content-encoding.js'
 import { HostScheduler } from './host-scheduler.js'
 import { createHttpClient, type Transport } from './http-client.js'
-import { getWithRetries } from './probe.js'
+import { getWithRetries, locationOf } from './probe.js'
 import { RequestFailure } from './request-failure.js'
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js'
 
@@ -43,12 +43,16 @@ export async function fetchPageText(
       const { outcome } = await getWithRetries(current, context, () => PAGE_LIMIT + 1)
       if (outcome instanceof RequestFailure)
         throw new FetchPageError(`cannot fetch ${current}: ${outcome.message}`)
-      const location = outcome.headers.location
-      if (REDIRECT_STATUSES.has(outcome.status) && typeof location === 'string') {
+      // The link checker's reading of Location: an array, blanks and UTF-8 handled.
+      const location = locationOf(outcome)
+      if (REDIRECT_STATUSES.has(outcome.status) && location !== undefined) {
         if (hops >= MAX_REDIRECTS)
           throw new FetchPageError(`cannot fetch ${url}: more than ${MAX_REDIRECTS} redirects`)
-        current = new URL(location, current).href
-        if (!/^https?:$/.test(new URL(current).protocol)) {
+        const next = URL.parse(location, current)
+        if (next === null)
+          throw new FetchPageError(`cannot fetch ${url}: redirected to an invalid URL (${location})`)
+        current = next.href
+        if (!/^https?:$/.test(next.protocol)) {
           throw new FetchPageError(`cannot fetch ${url}: redirected to ${current}`)
         }
         continue

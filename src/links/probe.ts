@@ -102,7 +102,7 @@ export async function getWithRetries(
   }
 }
 
-function locationOf(response: HttpResponse): string | undefined {
+export function locationOf(response: HttpResponse): string | undefined {
   const raw = response.headers.location
   const value = Array.isArray(raw) ? raw[0] : raw
   if (value === undefined || value.trim() === '') return undefined

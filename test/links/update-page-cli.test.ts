@@ -41,6 +41,9 @@ beforeAll(async () => {
     } else if (request.url === '/moved') {
       response.writeHead(301, { location: '/docker.markdown' })
       response.end()
+    } else if (request.url === '/bad-redirect') {
+      response.writeHead(302, { location: 'http://[::1' })
+      response.end()
     } else if (request.url === '/same.markdown') {
       response.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' })
       response.end(original)
@@ -145,6 +148,14 @@ describe('npm run update-page', () => {
     const result = await update('--from', `${base}/nothing-here`, '--page', localPage())
     expect(result.code).toBe(1)
     expect(result.stderr).toBe(`update-page: cannot fetch ${base}/nothing-here: HTTP 404 Not Found\n`)
+  })
+
+  it('a redirect to a URL that cannot be parsed: exit 1 with one line', async () => {
+    const result = await update('--from', `${base}/bad-redirect`, '--page', localPage())
+    expect(result.code).toBe(1)
+    expect(result.stderr).toBe(
+      `update-page: cannot fetch ${base}/bad-redirect: redirected to an invalid URL (http://[::1)\n`,
+    )
   })
 
   it('bad usage: exit 2', async () => {
