@@ -12,7 +12,13 @@ import {
 } from '../src/links/apply-redirects.js'
 import { type CheckOptions, parseCheckArgs, UsageError } from '../src/links/cli-options.js'
 import { ProgressPrinter, type ProgressStream } from '../src/links/progress.js'
-import { formatReport, type ReportInput, reportLinks, summaryLines } from '../src/links/report.js'
+import {
+  countByStatus,
+  formatReport,
+  type ReportInput,
+  reportLinks,
+  summaryLines,
+} from '../src/links/report.js'
 import { type CheckRun, runCheck } from '../src/links/run-check.js'
 import { StatusFileWriter } from '../src/links/status-file.js'
 import { collectTargets, pageUrls } from '../src/links/targets.js'
@@ -155,21 +161,18 @@ export async function runCheckLinks(
   if (options.applyRedirects && !run.interrupted) applyRedirects(options, run, writer, info)
   writer.flush()
 
-  if (options.report === 'text') {
-    io.stdout.write(formatReport('text', report))
-  } else {
-    io.stdout.write(formatReport(options.report, report))
-    io.stderr.write(`${summaryLines(report).join('\n')}\n`)
-  }
+  io.stdout.write(formatReport(options.report, report))
+  // The text report holds the summary; after JSON or Markdown on stdout, it goes to stderr.
+  if (options.report !== 'text') io.stderr.write(`${summaryLines(report).join('\n')}\n`)
   io.stderr.write(`Wrote ${options.out} (${writer.all().length} entries).\n`)
   if (run.interrupted) {
     io.stderr.write(`check-links: interrupted; the ${run.asked} result(s) it had are in ${options.out}\n`)
     return signal?.reason === 'SIGTERM' ? 143 : 130
   }
-  const found = options.failOn.flatMap((status) => {
-    const count = reportLinks(run).filter(({ entry }) => entry.status === status).length
-    return count > 0 ? [`${count} ${status}`] : []
-  })
+  const counts = countByStatus(reportLinks(run))
+  const found = options.failOn.flatMap((status) =>
+    counts[status] > 0 ? [`${counts[status]} ${status}`] : [],
+  )
   if (found.length > 0) {
     io.stderr.write(`check-links: found ${found.join(', ')} (--fail-on ${options.failOn.join(',')})\n`)
     return 1

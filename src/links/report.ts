@@ -7,7 +7,7 @@ import type { LinkTarget } from './targets.js'
 // issue.
 
 export type ReportFormat = 'text' | 'json' | 'markdown'
-export type ReportLink = { target: LinkTarget; entry: LinkStatusEntry }
+export type ReportLink = { target: LinkTarget; entry: LinkStatusEntry; asked: boolean }
 
 export type ReportInput = {
   run: CheckRun
@@ -25,7 +25,7 @@ export function countByStatus(links: readonly ReportLink[]): Record<LinkStatus, 
 
 /** The targets with an entry (an interrupted run has some without). */
 export function reportLinks(run: CheckRun): ReportLink[] {
-  return run.links.flatMap(({ target, entry }) => (entry ? [{ target, entry }] : []))
+  return run.links.flatMap(({ target, entry, asked }) => (entry ? [{ target, entry, asked }] : []))
 }
 
 function plural(count: number, word: string): string {
@@ -104,13 +104,13 @@ export function jsonReport(input: ReportInput): string {
     asked: input.run.asked,
     fresh: input.run.fresh,
     excluded: input.run.excluded,
-    links: links.map(({ target, entry }) => ({
+    links: links.map(({ target, entry, asked }) => ({
       page: target.page,
       line: target.line,
       title: target.title,
       resourceId: target.resourceId,
       primary: target.primary,
-      asked: input.run.links.find((link) => link.target === target)?.asked ?? false,
+      asked,
       ...entry,
     })),
   }
