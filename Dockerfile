@@ -99,7 +99,7 @@ COPY --from=build /app/data/resources.db ./data/resources.db
 
 # Node's compile cache (Node 22+): V8's compiled code for the bundle and the modules
 # it loads, kept in the image so a start reuses it instead of compiling them again
-# (Node 24, median of 9 starts: 471 -> 395 ms to the first 200; docs/performance.md).
+# (Node 24, median of 11 starts: 411 -> 363 ms to the first 200; docs/performance.md).
 # The server is started once here to write it, as the user it runs as (Node keeps a
 # cache per uid) and with the image's NODE_OPTIONS (V8 checks its flags), then the
 # cache is handed to root like everything else: at run time it is only read, which

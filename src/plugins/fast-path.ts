@@ -60,14 +60,15 @@ async function fastPathPlugin(app: FastifyInstance, options: FastPathOptions) {
   const underPressure: () => boolean = app.hasDecorator('isUnderPressure')
     ? (app as unknown as { isUnderPressure: () => boolean }).isUnderPressure
     : () => false
-  // Per URL: the security headers as a flat list (the catalog and /docs have their own).
-  const security = new Map<string, string[]>()
+  // The security headers as a flat list, once per set (the API's, the catalog's
+  // and /docs' are the only three headersFor gives).
+  const flat = new Map<Record<string, string>, string[]>()
   function securityFor(url: string): string[] {
-    let headers = security.get(url)
+    const set = headersFor(url)
+    let headers = flat.get(set)
     if (headers === undefined) {
-      headers = Object.entries(headersFor(url)).flat()
-      if (security.size >= 4096) security.clear()
-      security.set(url, headers)
+      headers = Object.entries(set).flat()
+      flat.set(set, headers)
     }
     return headers
   }

@@ -2,9 +2,16 @@ import type { Sqlite } from '../db/open.js'
 import { LINK_STATUSES, type LinkStatus } from '../ingest/link-status.js'
 import { listCategories } from './categories.js'
 import { LINK_STATUS_NAMES } from './links.js'
-import { type FacetCount, filterClauses, hasOtherFilters, type ResourceFilters, where } from './resources.js'
+import {
+  allFiltersKey,
+  type FacetCount,
+  filterClauses,
+  hasOtherFilters,
+  type ResourceFilters,
+  where,
+} from './resources.js'
 import { type SearchSet, searchSet } from './search-set.js'
-import { prepared } from './statements.js'
+import { connectionMemo, prepared } from './statements.js'
 import { listTags } from './tags.js'
 
 // A list's total and facet counts. Exact, except for a search (q) matching more
@@ -28,25 +35,10 @@ type Cell = { category: string; status: LinkStatus; count: number }
 /** Counts and what to multiply them by: 1 when exact, matches / sampled matches when not. */
 type Counted<T> = { rows: T[]; scale: number }
 
-// The server's connection is read-only, so counts never change while it is open.
 // Each facet is remembered under the filters it counts over (all but its own), so
 // lists that differ only in a facet's own filter share it: every category= list
-// of one search has the same category counts. Bounded; the oldest goes first.
-const memos = new WeakMap<Sqlite, Map<string, unknown>>()
-const MAX_MEMOS = 4000
-
-function remembered<T>(db: Sqlite, key: string, compute: () => T): T {
-  let memo = memos.get(db)
-  if (!memo) {
-    memo = new Map()
-    memos.set(db, memo)
-  }
-  if (memo.has(key)) return memo.get(key) as T
-  const value = compute()
-  if (memo.size >= MAX_MEMOS) memo.delete(memo.keys().next().value as string)
-  memo.set(key, value)
-  return value
-}
+// of one search has the same category counts.
+const remembered = connectionMemo<unknown>(4000) as <T>(db: Sqlite, key: string, compute: () => T) => T
 
 /** The sampled search set when the search is counted by sample; null when counted exactly. */
 function sampled(db: Sqlite, filters: ResourceFilters): (SearchSet & { sample: number[] }) | null {
@@ -181,18 +173,6 @@ function sampledTagFacet(
 // stay estimates.
 const PRECISE_BELOW = 100
 
-/** A memo key for what depends on every filter (sort and page aside). */
-function allFiltersKey(kind: string, filters: ResourceFilters): string {
-  return JSON.stringify([
-    kind,
-    filters.categories,
-    filters.tags,
-    filters.hosts,
-    filters.linkStatuses,
-    filters.match,
-  ])
-}
-
 /** The total and facets of a list: exact, or estimated for a search of many matches. */
 export function summarize(db: Sqlite, filters: ResourceFilters): Summary {
   // Whole summaries are remembered too, so a further page of a list costs only its rows.
@@ -233,19 +213,12 @@ export function countResources(db: Sqlite, filters: ResourceFilters): number {
   return hasOtherFilters(filters) ? exactCount(db, filters) : set.size
 }
 
-/** Whether anything matches (typo correction's "finds nothing"), without counting beyond the sample. */
+/**
+ * Whether anything matches (typo correction's "finds nothing"). An estimated total
+ * is never 0 when something matches: a search alone is counted exactly, and one
+ * whose other filters let fewer than PRECISE_BELOW sampled matches through is
+ * counted exactly too.
+ */
 export function hasResources(db: Sqlite, filters: ResourceFilters): boolean {
-  const summary = summarize(db, filters)
-  // An estimate above zero means a sampled match passed every filter: one exists.
-  if (!summary.estimated || summary.total > 0) return summary.total > 0
-  const clause = where(filterClauses(filters))
-  return (
-    (
-      prepared(db, `SELECT EXISTS (SELECT 1 FROM resources r ${clause.sql}) AS found`).get(
-        ...clause.params,
-      ) as {
-        found: number
-      }
-    ).found === 1
-  )
+  return summarize(db, filters).total > 0
 }

@@ -4,6 +4,7 @@ import { markMatches } from './highlights.js'
 import { type Facets, summarize } from './resource-counts.js'
 import {
   type After,
+  allFiltersKey,
   BM25,
   type Clause,
   filterClauses,
@@ -22,7 +23,7 @@ import {
   where,
 } from './resources.js'
 import { ESTIMATE_ABOVE, inSet, searchBits, searchSet } from './search-set.js'
-import { prepared } from './statements.js'
+import { connectionMemo, prepared } from './statements.js'
 
 export type ListParams = ResourceFilters & {
   sort: Sort
@@ -205,8 +206,7 @@ type Ranked = { rowId: number; rank: number }
 // past them ranks again for itself. Bounded; the oldest ranking goes first.
 const RANK_CHUNK = ESTIMATE_ABOVE
 const MAX_KEPT = 10 * RANK_CHUNK
-const rankings = new WeakMap<Sqlite, Map<string, Ranking>>()
-const MAX_RANKINGS = 64
+const rankings = connectionMemo<Ranking>(64)
 
 /**
  * Matches of the search and its filters in rank order, after a (rank, row id) pair:
@@ -240,28 +240,11 @@ function rankFrom(
 }
 
 function ranking(db: Sqlite, filters: ResourceFilters): Ranking {
-  let memo = rankings.get(db)
-  if (!memo) {
-    memo = new Map()
-    rankings.set(db, memo)
-  }
-  const key = JSON.stringify([
-    filters.categories,
-    filters.tags,
-    filters.hosts,
-    filters.linkStatuses,
-    filters.match,
-  ])
-  let kept = memo.get(key)
-  if (kept) {
-    memo.delete(key)
-  } else {
-    kept = { rowIds: [], ranks: [], complete: false }
+  return rankings(db, allFiltersKey('ranking', filters), () => {
+    const kept: Ranking = { rowIds: [], ranks: [], complete: false }
     extend(db, filters, kept)
-    if (memo.size >= MAX_RANKINGS) memo.delete(memo.keys().next().value as string)
-  }
-  memo.set(key, kept)
-  return kept
+    return kept
+  })
 }
 
 /** Reads the next chunk of a ranking. */

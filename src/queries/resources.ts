@@ -76,6 +76,18 @@ export function probeClauses(filters: ResourceFilters, ...except: Filter[]): Cla
   return clausesOf(filters, [...except, 'match'], true)
 }
 
+/** A cache key for what depends on every filter (sort and page aside). */
+export function allFiltersKey(kind: string, filters: ResourceFilters): string {
+  return JSON.stringify([
+    kind,
+    filters.categories,
+    filters.tags,
+    filters.hosts,
+    filters.linkStatuses,
+    filters.match,
+  ])
+}
+
 /** Whether any filter other than the search is given. */
 export function hasOtherFilters(filters: ResourceFilters): boolean {
   return (

@@ -1,5 +1,5 @@
 import type { Sqlite } from '../db/open.js'
-import { prepared } from './statements.js'
+import { connectionMemo, prepared } from './statements.js'
 
 /**
  * The most matches a search is counted and ranked over exactly. A search (q) that
@@ -22,26 +22,8 @@ export type SearchSet = {
 // same rows: each is counted and sampled once per connection, and its bits read
 // once when an order other than relevance needs them (one bit per resource,
 // 12.5 kB at 100,000). Bounded; the oldest goes first.
-const sets = new WeakMap<Sqlite, Map<string, SearchSet>>()
-const bitsets = new WeakMap<Sqlite, Map<string, Uint8Array>>()
-const MAX_SETS = 256
-
-function remember<T>(store: WeakMap<Sqlite, Map<string, T>>, db: Sqlite, key: string, compute: () => T): T {
-  let memo = store.get(db)
-  if (!memo) {
-    memo = new Map()
-    store.set(db, memo)
-  }
-  let value = memo.get(key)
-  if (value !== undefined) {
-    memo.delete(key)
-  } else {
-    value = compute()
-    if (memo.size >= MAX_SETS) memo.delete(memo.keys().next().value as string)
-  }
-  memo.set(key, value)
-  return value
-}
+const sets = connectionMemo<SearchSet>(256)
+const bitsets = connectionMemo<Uint8Array>(256)
 
 // Which matches are sampled: Fibonacci hashing of the row id, so the sample is
 // spread over every part of the page (sections are runs of row ids), is the same
@@ -52,7 +34,7 @@ const SAMPLE_HASH = '(((rowid * 2654435761) & 4294967295) >> 16)'
 
 /** The search set of a match expression (an FTS5 MATCH built by toMatchExpression). */
 export function searchSet(db: Sqlite, match: string): SearchSet {
-  return remember(sets, db, match, () => {
+  return sets(db, match, () => {
     // Counting reads the doclist and nothing else: about 4 ms at 100,000 matches.
     const { size } = prepared(
       db,
@@ -71,7 +53,7 @@ export function searchSet(db: Sqlite, match: string): SearchSet {
 
 /** Every match of a search by row id (bit rowId), for walking an index in another order. */
 export function searchBits(db: Sqlite, match: string): Uint8Array {
-  return remember(bitsets, db, match, () => {
+  return bitsets(db, match, () => {
     const { ids } = prepared(
       db,
       'SELECT json_group_array(rowid) AS ids FROM resources_fts WHERE resources_fts MATCH ?',

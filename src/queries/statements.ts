@@ -22,3 +22,30 @@ export function prepared(db: Sqlite, sql: string): Statement {
   }
   return statement
 }
+
+/**
+ * A bounded cache of values computed per connection and key: the server's
+ * connection is read-only, so what a query found stays true for as long as it is
+ * open. A hit moves its entry to the back; past `max` entries the least recently
+ * used goes.
+ */
+export function connectionMemo<T>(max: number): (db: Sqlite, key: string, compute: () => T) => T {
+  const memos = new WeakMap<Sqlite, Map<string, T>>()
+  return (db, key, compute) => {
+    let memo = memos.get(db)
+    if (!memo) {
+      memo = new Map()
+      memos.set(db, memo)
+    }
+    let value: T
+    if (memo.has(key)) {
+      value = memo.get(key) as T
+      memo.delete(key)
+    } else {
+      value = compute()
+      if (memo.size >= max) memo.delete(memo.keys().next().value as string)
+    }
+    memo.set(key, value)
+    return value
+  }
+}
