@@ -57,12 +57,15 @@ export function trustedHtml(markup: string, _why: 'escaped by the API around <ma
   return make(markup)
 }
 
-/** An http(s) URL for an href, or null: a javascript: or data: URL never becomes a link. */
+/**
+ * An http(s) URL for an href, as the API gives it (the page's script renders the
+ * same), or null: a javascript: or data: URL never becomes a link.
+ */
 export function httpUrl(url: string | null | undefined): string | null {
   if (!url) return null
   try {
     const parsed = new URL(url)
-    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.href : null
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? url : null
   } catch {
     return null
   }
