@@ -1,8 +1,6 @@
 import { LINK_STATUSES, type LinkStatus } from '../ingest/link-status.js'
 import { findLinkStatus } from '../queries/links.js'
-import type { Problem } from '../schemas/problem.js'
-
-export type ParamError = NonNullable<Problem['errors']>[number]
+import type { ParamError } from '../schemas/problem.js'
 
 /**
  * Link statuses as a list parameter gave them (link= on the resource lists,

@@ -3,8 +3,8 @@ import { LINK_STATUSES } from '../ingest/link-status.js'
 import { invalidParams } from '../plugins/problems.js'
 import { linkHealthSummary, listLinkReport } from '../queries/links.js'
 import { LinkReportQuerySchema, LinkReportSchema, MAX_LINK_REPORT_LIMIT } from '../schemas/links.js'
-import { problemResponses } from '../schemas/problem.js'
-import { type ParamError, resolveLinkStatuses } from './link-status-param.js'
+import { type ParamError, problemResponses } from '../schemas/problem.js'
+import { resolveLinkStatuses } from './link-status-param.js'
 import { linkHeader, withParams } from './resource-list.js'
 
 const NOT_OK = LINK_STATUSES.filter((status) => status !== 'ok')

@@ -1,8 +1,6 @@
 import type { Resource } from '../queries/resources.js'
-import type { Problem } from '../schemas/problem.js'
+import type { ParamError } from '../schemas/problem.js'
 import { RESOURCE_FIELDS, type ResourceField } from '../schemas/resources.js'
-
-type ParamError = NonNullable<Problem['errors']>[number]
 
 const KNOWN = new Set<string>(RESOURCE_FIELDS)
 

@@ -11,13 +11,11 @@ import { type After, normalizeHost, type ResourceFilters, type Sort } from '../q
 import { correctSearch } from '../queries/search-correction.js'
 import { toMatchExpression } from '../queries/search-text.js'
 import { findTag, listTags } from '../queries/tags.js'
-import type { Problem } from '../schemas/problem.js'
+import type { ParamError } from '../schemas/problem.js'
 import { DEFAULT_LIMIT, type ResourceListQuery } from '../schemas/resources.js'
 import { resolveLinkStatuses } from './link-status-param.js'
 import { sendExport } from './resource-export.js'
 import { pickFields, resolveFields } from './resource-fields.js'
-
-type ParamError = NonNullable<Problem['errors']>[number]
 
 const LISTED_TAGS = 50
 

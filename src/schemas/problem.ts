@@ -8,6 +8,9 @@ export const ParamErrorSchema = z
   })
   .meta({ id: 'ParamError' })
 
+/** One parameter at fault, as a problem's errors list it. */
+export type ParamError = z.infer<typeof ParamErrorSchema>
+
 /** RFC 9457 problem details: the one error shape every route answers with. */
 export const ProblemSchema = z
   .object({
