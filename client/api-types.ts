@@ -447,7 +447,7 @@ export interface components {
             meta: {
                 /** @description Resources matching the filters, across all pages: exact, or an estimate when totalIsEstimate is true */
                 total: number;
-                /** @description true when q matches more than 1,000 resources: total and every facet count are then estimated from a sample of about 1,000 of the matches (total is exact when q is the only filter), links.last is null and X-Total-Count is not sent. Pages and cursors still reach every match, in exact order. false otherwise: every count is exact */
+                /** @description true when q matches more than 1,000 resources: total and every facet count are then estimated from a sample of about 1,000 of the matches (total is exact when q is the only filter, or when fewer than 100 sampled matches pass the other filters), links.last is null and X-Total-Count is not sent. Pages and cursors still reach every match, in exact order. false otherwise: every count is exact */
                 totalIsEstimate: boolean;
                 limit: number;
                 /** @description Index of the first returned resource among all matches */

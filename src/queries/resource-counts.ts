@@ -171,7 +171,7 @@ function sampledTagFacet(
 // of the total is off by more than a tenth (one standard error): the total is then
 // counted in one pass over the matches instead (host=, a rare tag), and the facets
 // stay estimates.
-const PRECISE_BELOW = 100
+export const PRECISE_BELOW = 100
 
 /** The total and facets of a list: exact, or estimated for a search of many matches. */
 export function summarize(db: Sqlite, filters: ResourceFilters): Summary {

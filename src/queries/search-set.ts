@@ -4,9 +4,9 @@ import { connectionMemo, prepared } from './statements.js'
 /**
  * The most matches a search is counted and ranked over exactly. A search (q) that
  * matches more resources is answered with estimated counts (meta.totalIsEstimate)
- * from a sample of about this many of its matches, and its ranking is kept for
- * this many results: the model is Meilisearch's estimatedTotalHits, whose
- * maxTotalHits is 1,000 by default too.
+ * from a sample of about this many of its matches, and its ranking is kept this
+ * many results at a time (resource-pages.ts): the model is Meilisearch's
+ * estimatedTotalHits, whose maxTotalHits is 1,000 by default too.
  */
 export const ESTIMATE_ABOVE = 1000
 

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { CONTENT_TYPES, FORMATS } from '../exports/media-types.js'
 import { LINK_STATUSES } from '../ingest/link-status.js'
 import { ResourceRecordSchema } from '../ingest/record.js'
+import { PRECISE_BELOW } from '../queries/resource-counts.js'
 import { SORTS } from '../queries/resources.js'
 import { ESTIMATE_ABOVE } from '../queries/search-set.js'
 import { LinkHealthSchema } from './links.js'
@@ -62,7 +63,7 @@ export const ResourceListSchema = z
       totalIsEstimate: z
         .boolean()
         .describe(
-          `true when q matches more than ${ESTIMATE_LIMIT} resources: total and every facet count are then estimated from a sample of about ${ESTIMATE_LIMIT} of the matches (total is exact when q is the only filter), links.last is null and X-Total-Count is not sent. Pages and cursors still reach every match, in exact order. false otherwise: every count is exact`,
+          `true when q matches more than ${ESTIMATE_LIMIT} resources: total and every facet count are then estimated from a sample of about ${ESTIMATE_LIMIT} of the matches (total is exact when q is the only filter, or when fewer than ${PRECISE_BELOW} sampled matches pass the other filters), links.last is null and X-Total-Count is not sent. Pages and cursors still reach every match, in exact order. false otherwise: every count is exact`,
         ),
       limit: z.number().int(),
       offset: z.number().int().describe('Index of the first returned resource among all matches'),
