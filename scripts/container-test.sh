@@ -84,9 +84,12 @@ case $CONTAINER in
       bash "$STANDIN" setup
       # --jobs 2: build the independent stages (deps/build, prod-deps) in parallel, as BuildKit does.
       # buildah 1.28 reuses a cached LABEL step when only the ARG values it expands
-      # changed (a new commit): the revision given as a label too makes it rebuild.
+      # changed (a new commit, a clone from elsewhere): every label the ARGs set,
+      # given as a label too, makes the step differ and rebuild.
       BUILD=(bash "$STANDIN" build "$ROOT" "$IMAGE" --jobs 2 "${BUILD_ARGS[@]}"
-        --label "org.opencontainers.image.revision=$REVISION")
+        --label "org.opencontainers.image.version=$VERSION"
+        --label "org.opencontainers.image.revision=$REVISION"
+        --label "org.opencontainers.image.source=$SOURCE")
       # The stand-in's run also schedules the HEALTHCHECK (podman needs systemd for that).
       run_container() { bash "$STANDIN" run "$@"; }
     elif command -v podman >/dev/null; then
