@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startTestApp, type TestApp } from '../helpers/app.js'
+
+// The /docs page is an app of its own, built on the first request (docs.ts): what
+// a browser gets must be what swagger-ui serves, through this app's hooks.
+
+let t: TestApp
+beforeAll(async () => {
+  t = await startTestApp({ RATE_LIMIT_MAX: '0' })
+})
+afterAll(async () => {
+  await t.close()
+})
+
+describe('the /docs page', () => {
+  it('is built once, however many first requests arrive together', async () => {
+    const answers = await Promise.all(Array.from({ length: 5 }, () => t.app.inject('/docs/')))
+    for (const answer of answers) {
+      expect(answer.statusCode).toBe(200)
+      expect(answer.headers['content-type']).toMatch(/^text\/html/)
+      expect(answer.body).toContain('swagger-ui-bundle.js')
+    }
+  })
+
+  it('serves its assets compressed, with validators, and 304 for a copy the browser has', async () => {
+    const first = await t.app.inject({
+      url: '/docs/static/swagger-ui.css',
+      headers: { 'accept-encoding': 'br' },
+    })
+    expect(first.statusCode).toBe(200)
+    expect(first.headers['content-encoding']).toBe('br')
+    expect(first.headers['content-type']).toMatch(/^text\/css/)
+    expect(Number(first.headers['content-length'])).toBe(first.rawPayload.length)
+    const etag = String(first.headers.etag)
+    expect(etag).toMatch(/^(W\/)?"/)
+    const again = await t.app.inject({
+      url: '/docs/static/swagger-ui.css',
+      headers: { 'accept-encoding': 'br', 'if-none-match': etag },
+    })
+    expect(again.statusCode).toBe(304)
+    expect(again.body).toBe('')
+  })
+
+  it('answers HEAD with the headers of GET and no body', async () => {
+    const answer = await t.app.inject({ method: 'HEAD', url: '/docs/static/swagger-ui.css' })
+    expect(answer.statusCode).toBe(200)
+    expect(answer.headers['content-type']).toMatch(/^text\/css/)
+    expect(answer.body).toBe('')
+  })
+
+  it('serves the document it shows, and redirects the old index.html URL', async () => {
+    const json = await t.app.inject('/docs/json')
+    expect(json.statusCode).toBe(200)
+    expect(json.json()).toEqual((await t.app.inject('/openapi.json')).json())
+    const old = await t.app.inject('/docs/static/index.html')
+    expect(old.statusCode).toBe(302)
+    expect(old.headers.location).toBe('/docs/')
+  })
+
+  it('answers an unknown page URL with the API own 404 problem, and other methods with 405', async () => {
+    const missing = await t.app.inject('/docs/static/no-such-file.js')
+    expect(missing.statusCode).toBe(404)
+    expect(missing.headers['content-type']).toMatch(/^application\/problem\+json/)
+    expect(missing.json()).toMatchObject({ status: 404, instance: '/docs/static/no-such-file.js' })
+    const post = await t.app.inject({ method: 'POST', url: '/docs/' })
+    expect(post.statusCode).toBe(405)
+    expect(post.headers.allow).toMatch(/GET/)
+  })
+
+  it('carries the docs security policy, and stays out of the response cache', async () => {
+    const before = t.app.httpCacheStats().entries
+    const page = await t.app.inject('/docs/')
+    expect(String(page.headers['content-security-policy'])).toContain("script-src 'self'")
+    await t.app.inject('/docs/static/swagger-initializer.js')
+    expect(t.app.httpCacheStats().entries).toBe(before)
+  })
+})
