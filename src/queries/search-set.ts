@@ -26,22 +26,36 @@ const sets = connectionMemo<SearchSet>(256)
 const bitsets = connectionMemo<Uint8Array>(256)
 
 // Which matches are sampled: Fibonacci hashing of the row id, so the sample is
-// spread over every part of the page (sections are runs of row ids), is the same
-// on every run, and is chosen inside SQLite while FTS5 reads the doclist: 16 bits
-// of hash, kept when below the cut-off.
+// spread over every part of the page (sections are runs of row ids) and is the same
+// on every run: 16 bits of hash, kept when below the cut-off, which is chosen so
+// that about ESTIMATE_ABOVE matches are kept.
 const HASH_RANGE = 2 ** 16
 const SAMPLE_HASH = '(((rowid * 2654435761) & 4294967295) >> 16)'
+/** SAMPLE_HASH in JavaScript: the low 32 bits of the product, exactly, for any 32-bit row id. */
+export const sampleHash = (rowId: number) => Math.imul(rowId, 0x9e3779b1) >>> 16
+const cutOffFor = (size: number) => Math.ceil((HASH_RANGE * ESTIMATE_ABOVE) / size)
+
+// Counting and sampling in one read of the doclist (about 1 ms less at 25,000
+// matches than two): the pass keeps the ids a search of ONE_PASS_FROM matches
+// would sample, a superset of what any larger search samples, which is then cut
+// down here. A search of fewer matches reads its small doclist again.
+const ONE_PASS_FROM = 4 * ESTIMATE_ABOVE
 
 /** The search set of a match expression (an FTS5 MATCH built by toMatchExpression). */
 export function searchSet(db: Sqlite, match: string): SearchSet {
   return sets(db, match, () => {
-    // Counting reads the doclist and nothing else: about 4 ms at 100,000 matches.
-    const { size } = prepared(
+    const counted = prepared(
       db,
-      'SELECT count(*) AS size FROM resources_fts WHERE resources_fts MATCH ?',
-    ).get(match) as { size: number }
+      `SELECT count(*) AS size, json_group_array(rowid) FILTER (WHERE ${SAMPLE_HASH} < ?) AS ids
+       FROM resources_fts WHERE resources_fts MATCH ?`,
+    ).get(cutOffFor(ONE_PASS_FROM), match) as { size: number; ids: string }
+    const size = counted.size
     if (size <= ESTIMATE_ABOVE) return { size, sample: null }
-    const cutOff = Math.ceil((HASH_RANGE * ESTIMATE_ABOVE) / size)
+    const cutOff = cutOffFor(size)
+    if (size >= ONE_PASS_FROM) {
+      const sample = (JSON.parse(counted.ids) as number[]).filter((rowId) => sampleHash(rowId) < cutOff)
+      return { size, sample }
+    }
     const { sample } = prepared(
       db,
       `SELECT json_group_array(rowid) AS sample FROM resources_fts

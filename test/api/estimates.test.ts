@@ -1,8 +1,9 @@
 import Database from 'better-sqlite3'
+import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { realWords, syntheticDataset } from '../../bench/synthetic.js'
 import { BM25 } from '../../src/queries/resources.js'
-import { ESTIMATE_ABOVE } from '../../src/queries/search-set.js'
+import { ESTIMATE_ABOVE, sampleHash, searchSet } from '../../src/queries/search-set.js'
 import { toMatchExpression } from '../../src/queries/search-text.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 
@@ -255,6 +256,43 @@ describe('estimated totals (a search matching more than ESTIMATE_ABOVE resources
     expect(body.meta.correctedQuery).toBe('docker')
     expect(body.meta.totalIsEstimate).toBe(true)
     expect(body.meta.total).toBe(matches('docker'))
+  })
+})
+
+describe('the sample counts are made over', () => {
+  it('is what the hash cut-off picks in SQL, whether counted and sampled in one pass or two', () => {
+    const sizes = realWords()
+      .slice(0, 60)
+      .map((word) => ({ word, size: matches(word) }))
+    const many = sizes.find(({ size }) => size >= 4 * ESTIMATE_ABOVE)
+    const fewer = sizes.find(({ size }) => size > ESTIMATE_ABOVE && size < 4 * ESTIMATE_ABOVE)
+    expect(many && fewer, 'words on both sides of the one-pass size').toBeTruthy()
+    for (const { word, size } of [many, fewer] as { word: string; size: number }[]) {
+      const set = searchSet(db, match(word))
+      expect(set.size, word).toBe(size)
+      const cutOff = Math.ceil((2 ** 16 * ESTIMATE_ABOVE) / size)
+      const expected = db
+        .prepare(
+          `SELECT rowid FROM resources_fts WHERE resources_fts MATCH ?
+           AND (((rowid * 2654435761) & 4294967295) >> 16) < ? ORDER BY rowid`,
+        )
+        .pluck()
+        .all(match(word), cutOff)
+      expect(
+        [...(set.sample ?? [])].sort((a, b) => a - b),
+        word,
+      ).toEqual(expected)
+      expect(Math.abs((set.sample?.length ?? 0) - ESTIMATE_ABOVE), word).toBeLessThan(ESTIMATE_ABOVE * 0.2)
+    }
+  })
+
+  it("hashes a row id in JavaScript exactly as SQLite's 64-bit arithmetic does", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 32 - 1 }), (rowId) => {
+        const exact = Number(((BigInt(rowId) * 2654435761n) & 0xffffffffn) >> 16n)
+        expect(sampleHash(rowId)).toBe(exact)
+      }),
+    )
   })
 })
 
