@@ -165,8 +165,8 @@ export async function runGrowth(size: number, seconds: number): Promise<GrowthRe
           paths: typos(words.slice(10, 80)).map((typo) => `/v1/resources?q=${typo}`),
         },
         {
-          name: 'search page past the kept 1,000 results (q=flask&offset=2000)',
-          paths: ['/v1/resources?q=flask&offset=2000'],
+          name: 'search page past the kept 10,000 results (q=flask&offset=12000)',
+          paths: ['/v1/resources?q=flask&offset=12000'],
         },
       ]
       const measure = async (scenario: Scenario): Promise<GrowthRow> => {
