@@ -100,6 +100,8 @@ type Entry = {
   route: string
   /** The fast path's header lists, built on first use: per content coding, and for 304. */
   raw?: Partial<Record<Encoding | 'identity' | 'notModified' | 'notModifiedHead', string[]>>
+  /** Served since eviction last passed it: its second chance (LruCache). */
+  used?: boolean
 }
 
 /**
@@ -117,7 +119,15 @@ export type RawAnswer = {
   route: string
 }
 
-/** A Map in recency order: get() moves an entry to the back, eviction takes from the front. */
+/**
+ * Least recently used first, approximately (CLOCK, "second chance"): get() only
+ * marks an entry used, and eviction, taking entries from the front of the Map,
+ * moves a used one to the back unmarked instead of dropping it. Moving each entry
+ * on every hit (delete, then set) made V8 rebuild the Map's table on most hits,
+ * and a Map that lives long has its tables allocated in the old generation: ~120
+ * bytes of old-generation garbage per hit, a full GC every 1.3 s at 30,000 hits a
+ * second, each a 6-8 ms pause, which was the API's p99 against the ceiling's.
+ */
 class LruCache {
   private readonly entries = new Map<string, Entry>()
   private bytes = 0
@@ -132,13 +142,10 @@ class LruCache {
     private readonly maxBytes: number,
   ) {}
 
-  /** The entry for key, marked as just used; served() counts it once it is really served. */
+  /** The entry for key, marked as used; served() counts it once it is really served. */
   get(key: string): Entry | undefined {
     const entry = this.entries.get(key)
-    if (entry) {
-      this.entries.delete(key)
-      this.entries.set(key, entry)
-    }
+    if (entry) entry.used = true
     return entry
   }
 
@@ -173,9 +180,15 @@ class LruCache {
 
   private evict(): void {
     while (this.entries.size > this.maxEntries || this.bytes > this.maxBytes) {
-      const oldest = this.entries.keys().next()
+      const oldest = this.entries.entries().next()
       if (oldest.done) return
-      this.delete(oldest.value)
+      const [key, entry] = oldest.value
+      if (entry.used) {
+        // Ends: each entry is passed over once at most, then unmarked.
+        entry.used = false
+        this.entries.delete(key)
+        this.entries.set(key, entry)
+      } else this.delete(key)
     }
   }
 

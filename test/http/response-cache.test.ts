@@ -146,4 +146,28 @@ describe('the response cache', () => {
       await small.close()
     }
   })
+
+  it('evicts what was not served since it was stored before what was (a second chance)', async () => {
+    const small = await startTestApp({ ...NO_SHEDDING, RESPONSE_CACHE_ENTRIES: '2' })
+    const [a, b, c, d] = QUERIES
+    const hit = async (url: string | undefined) => {
+      const before = small.app.httpCacheStats().hits
+      await get(small, String(url))
+      return small.app.httpCacheStats().hits > before
+    }
+    try {
+      expect([await hit(a), await hit(b)]).toEqual([false, false]) // stored: a, b
+      expect(await hit(a)).toBe(true) // a is served
+      expect(await hit(c)).toBe(false) // stored; b goes, never served (a was)
+      expect(await hit(a)).toBe(true)
+      expect(await hit(b)).toBe(false) // stored; c goes, the oldest unserved
+      expect(await hit(c)).toBe(false) // stored; a is passed over, unmarked, and b goes
+      expect([await hit(c), await hit(a)]).toEqual([true, true])
+      expect(await hit(d)).toBe(false) // stored; both others were served: d goes
+      expect([await hit(c), await hit(a), await hit(d)]).toEqual([true, true, false])
+      expect(small.app.httpCacheStats().entries).toBe(2)
+    } finally {
+      await small.close()
+    }
+  })
 })
