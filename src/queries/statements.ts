@@ -26,26 +26,34 @@ export function prepared(db: Sqlite, sql: string): Statement {
 /**
  * A bounded cache of values computed per connection and key: the server's
  * connection is read-only, so what a query found stays true for as long as it is
- * open. A hit moves its entry to the back; past `max` entries the least recently
- * used goes.
+ * open. Past `max` entries the oldest goes, unless it was used since it was stored
+ * or last passed over (a second chance, as the response cache's): a hit only marks
+ * its entry, because moving it (delete, set) makes V8 rebuild the Map's table in
+ * the old generation (http-cache.ts).
  */
 export function connectionMemo<T>(max: number): (db: Sqlite, key: string, compute: () => T) => T {
-  const memos = new WeakMap<Sqlite, Map<string, T>>()
+  const memos = new WeakMap<Sqlite, Map<string, { value: T; used: boolean }>>()
   return (db, key, compute) => {
     let memo = memos.get(db)
     if (!memo) {
       memo = new Map()
       memos.set(db, memo)
     }
-    let value: T
-    if (memo.has(key)) {
-      value = memo.get(key) as T
-      memo.delete(key)
-    } else {
-      value = compute()
-      if (memo.size >= max) memo.delete(memo.keys().next().value as string)
+    const slot = memo.get(key)
+    if (slot) {
+      slot.used = true
+      return slot.value
     }
-    memo.set(key, value)
+    const value = compute()
+    while (memo.size >= max) {
+      const [oldestKey, oldest] = memo.entries().next().value as [string, { value: T; used: boolean }]
+      memo.delete(oldestKey)
+      if (oldest.used) {
+        oldest.used = false
+        memo.set(oldestKey, oldest)
+      }
+    }
+    memo.set(key, { value, used: false })
     return value
   }
 }
