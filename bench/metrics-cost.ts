@@ -54,28 +54,22 @@ export async function measureMetricsCost(options: {
   connections: number
 }): Promise<MetricsCostResult> {
   const metricsPort = await freePort()
-  const servers: { name: 'off' | 'on'; server: Server }[] = [
-    {
-      name: 'off',
-      server: startServer(
-        'api, metrics off',
-        API_COMMAND,
-        { ...options.apiEnv, METRICS_PORT: '0' },
-        await freePort(),
-      ),
-    },
-    {
-      name: 'on',
-      server: startServer(
-        'api, metrics on',
-        API_COMMAND,
-        { ...options.apiEnv, METRICS_PORT: String(metricsPort) },
-        await freePort(),
-      ),
-    },
-  ]
+  // One at a time, each once the other answers (run.ts says why).
+  const servers: { name: 'off' | 'on'; server: Server }[] = []
   try {
-    for (const { server } of servers) await waitFor200(server, '/v1/resources')
+    for (const [name, port] of [
+      ['off', '0'],
+      ['on', String(metricsPort)],
+    ] as const) {
+      const server = startServer(
+        `api, metrics ${name}`,
+        API_COMMAND,
+        { ...options.apiEnv, METRICS_PORT: port },
+        await freePort(),
+      )
+      servers.push({ name, server })
+      await waitFor200(server, '/v1/resources')
+    }
     const path = '/v1/resources?category=general'
     const etag = (await get(servers[0]?.server.port ?? 0, path)).headers.etag ?? ''
     const scenarios: { name: string; path: string; headers: Record<string, string>; status: number }[] = [
