@@ -1,11 +1,9 @@
-import { Readable } from 'node:stream'
-import compress from '@fastify/compress'
 import swagger, { type StaticDocumentSpec } from '@fastify/swagger'
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
+import Fastify, { type FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod'
 import { packageInfo } from '../paths.js'
-import { ProblemError } from './problems.js'
+import { serveLazily } from './lazy-app.js'
 
 export const OPENAPI_INFO = {
   title: 'Docker resources API',
@@ -134,60 +132,24 @@ async function docs(app: FastifyInstance, options: { ui: boolean }) {
     reply.type('application/yaml; charset=utf-8').send(app.swagger({ yaml: true })),
   )
 
-  if (options.ui) serveDocsPage(app)
-}
-
-// Headers of the page app's answers that belong to its own connection, not this one.
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'date', 'content-length'])
-
-/**
- * The interactive page at /docs, from swagger-ui. It and what it loads
- * (@fastify/static, send, yaml) were a fifth of the server's start-up CPU
- * (docs/performance.md), for a page a person opens later, if ever: so the page is
- * an app of its own, built on the first request to /docs, and every /docs
- * request is handed to it. Its answers go out through this app's hooks (security
- * headers, the docs CSP, the access log, metrics) and as streams, as swagger-ui's
- * files always did, so the response cache never keeps them.
- */
-function serveDocsPage(app: FastifyInstance) {
-  let page: Promise<FastifyInstance> | null = null
-  const build = async () => {
-    const { default: swaggerUi } = await import('@fastify/swagger-ui')
-    const ui = Fastify({ logger: false })
-    // The document as this app generated it (3.1, which the static mode's types predate).
-    const document = app.swagger() as StaticDocumentSpec['document']
-    await ui.register(swagger, { mode: 'static', specification: { document } })
-    // The page's scripts and styles are streamed from disk, so they are compressed
-    // here (the response cache compresses only the API's own bodies).
-    await ui.register(compress, { encodings: ['br', 'gzip'], threshold: 1024 })
-    await ui.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } })
-    await ui.ready()
-    return ui
-  }
-  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
-    page ??= build().catch((error: unknown) => {
-      page = null // a later request tries again
-      throw error
+  // The interactive page, swagger-ui, built on the first request to /docs.
+  if (options.ui) {
+    serveLazily(app, ['/docs', '/docs/*'], async () => {
+      const [{ default: swaggerUi }, { default: compress }] = await Promise.all([
+        import('@fastify/swagger-ui'),
+        import('@fastify/compress'),
+      ])
+      const ui = Fastify({ logger: false })
+      // The document as this app generated it (3.1, which the static mode's types predate).
+      const document = app.swagger() as StaticDocumentSpec['document']
+      await ui.register(swagger, { mode: 'static', specification: { document } })
+      // The page's scripts and styles are streamed from disk, so they are compressed
+      // here (the response cache compresses only the API's own bodies).
+      await ui.register(compress, { encodings: ['br', 'gzip'], threshold: 1024 })
+      await ui.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } })
+      return ui
     })
-    const ui = await page
-    const answer = await ui.inject({ method: 'GET', url: request.url, headers: request.headers })
-    if (answer.statusCode === 404) return reply.callNotFound()
-    if (answer.statusCode >= 400) {
-      throw new ProblemError(
-        answer.statusCode,
-        'docs_page',
-        `The docs page cannot serve ${request.url.split('?')[0]}.`,
-      )
-    }
-    for (const [name, value] of Object.entries(answer.headers)) {
-      if (value !== undefined && !HOP_BY_HOP.has(name)) reply.header(name, value)
-    }
-    reply.code(answer.statusCode)
-    if (answer.statusCode === 304 || answer.rawPayload.length === 0) return reply.send()
-    reply.header('content-length', answer.rawPayload.length)
-    return reply.send(Readable.from([answer.rawPayload]))
   }
-  for (const url of ['/docs', '/docs/*']) app.get(url, { schema: { hide: true } }, handler)
 }
 
 export default fp(docs, { name: 'docs', fastify: '5.x' })

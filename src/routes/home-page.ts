@@ -2,13 +2,12 @@ import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { STATUS_CODES } from 'node:http'
 import { join } from 'node:path'
-import compress from '@fastify/compress'
-import fastifyStatic from '@fastify/static'
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import type { Sqlite } from '../db/open.js'
 import { SITE_ORIGIN } from '../ingest/normalize-url.js'
 import { projectRoot } from '../paths.js'
+import { serveLazily } from '../plugins/lazy-app.js'
 import { problemFor } from '../plugins/problems.js'
 import { ASSETS_PREFIX } from '../plugins/security.js'
 import { findCategory, listCategories } from '../queries/categories.js'
@@ -135,17 +134,28 @@ const homePage: FastifyPluginAsyncZod = async (app) => {
     return reply.code(problem.status).type(HTML).send(page.toString())
   }
 
-  await app.register(async (scope) => {
-    // The assets are read from disk by @fastify/static (ETag, Last-Modified, 304)
-    // and compressed in this scope only, as the docs page's are.
-    await scope.register(compress, { encodings: ['br', 'gzip'], threshold: 1024 })
-    await scope.register(fastifyStatic, { root: PUBLIC_DIR, serve: false })
-    for (const asset of Object.values(assets)) {
-      scope.get(asset.url, { schema: { hide: true } }, (_request, reply) =>
-        reply.sendFile(asset.file, { immutable: true, maxAge: ONE_YEAR_MS }),
-      )
-    }
-  })
+  // The assets are read from disk by @fastify/static (ETag, Last-Modified, 304) and
+  // compressed, in an app built on the first request for one, as the docs page is.
+  const assetList = Object.values(assets)
+  serveLazily(
+    app,
+    assetList.map((asset) => asset.url),
+    async () => {
+      const [{ default: compress }, { default: fastifyStatic }] = await Promise.all([
+        import('@fastify/compress'),
+        import('@fastify/static'),
+      ])
+      const files = Fastify({ logger: false })
+      await files.register(compress, { encodings: ['br', 'gzip'], threshold: 1024 })
+      await files.register(fastifyStatic, { root: PUBLIC_DIR, serve: false })
+      for (const asset of assetList) {
+        files.get(asset.url, (_request, reply) =>
+          reply.sendFile(asset.file, { immutable: true, maxAge: ONE_YEAR_MS }),
+        )
+      }
+      return files
+    },
+  )
 
   app.get(
     '/',
