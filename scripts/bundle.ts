@@ -49,6 +49,26 @@ const asciiSources: Plugin = {
   },
 }
 
+/**
+ * node:http imported as an ES module, as the project's own sources do: Node builds
+ * a builtin's ES module facade by reading every export, and on Node 22+ node:http
+ * exports WebSocket, CloseEvent and MessageEvent as getters that load undici, a
+ * tenth of the server's start-up on Node 24 (nodejs/node#59686). Here each such
+ * import becomes a require() of the builtin, whose exports are read only where used.
+ */
+const httpAsCommonJs: Plugin = {
+  name: 'http-as-commonjs',
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?http$/ }, (args) =>
+      args.kind === 'import-statement' ? { path: 'node:http', namespace: 'http-as-commonjs' } : undefined,
+    )
+    build.onLoad({ filter: /.*/, namespace: 'http-as-commonjs' }, () => ({
+      contents: "module.exports = require('node:http')",
+      loader: 'js',
+    }))
+  },
+}
+
 // The oldest Node that package.json's engines accepts (>=20.19): the output runs
 // there and on every later release, Node 24 included.
 const engines = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')).engines.node as string
@@ -78,7 +98,7 @@ async function bundle(entry: string, outfile: string): Promise<BundleContents> {
     // non-ASCII characters, which made V8 keep all of it as a two-byte string:
     // 6.6 MB of heap. Names are not minified, so stack traces still read.
     minifyWhitespace: true,
-    plugins: [asciiSources],
+    plugins: [asciiSources, httpAsCommonJs],
     // Dependencies' license comments (/*! … */) go to server.mjs.LEGAL.txt beside
     // the bundle: one of them has a non-ASCII name in it.
     legalComments: 'external',
