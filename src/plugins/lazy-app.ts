@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { appendVary } from './http-cache.js'
 import { ProblemError } from './problems.js'
 
 // Headers of the inner app's answers that belong to its own connection, not this one.
@@ -34,7 +35,11 @@ export function serveLazily(app: FastifyInstance, urls: string[], build: () => P
       throw new ProblemError(answer.statusCode, 'not_served', `${path} cannot be served.`)
     }
     for (const [name, value] of Object.entries(answer.headers)) {
-      if (value !== undefined && !HOP_BY_HOP.has(name)) reply.header(name, value)
+      if (value === undefined || HOP_BY_HOP.has(name)) continue
+      // Added to what this app's hooks already vary on (CORS's Origin), not in its place.
+      if (name === 'vary')
+        for (const field of String(value).split(/\s*,\s*/)) appendVary(reply, field.toLowerCase())
+      else reply.header(name, value)
     }
     reply.code(answer.statusCode)
     if (answer.statusCode === 304 || answer.rawPayload.length === 0) return reply.send()

@@ -74,4 +74,22 @@ describe('the /docs page', () => {
     await t.app.inject('/docs/static/swagger-initializer.js')
     expect(t.app.httpCacheStats().entries).toBe(before)
   })
+
+  it('keeps the Vary of CORS with listed origins beside its own', async () => {
+    const listed = await startTestApp({ RATE_LIMIT_MAX: '0', CORS_ORIGINS: 'https://app.example' })
+    try {
+      const answer = await listed.app.inject({
+        url: '/docs/static/swagger-ui.css',
+        headers: { origin: 'https://app.example', 'accept-encoding': 'br' },
+      })
+      expect(answer.statusCode).toBe(200)
+      expect(answer.headers['access-control-allow-origin']).toBe('https://app.example')
+      const vary = String(answer.headers.vary)
+        .toLowerCase()
+        .split(/\s*,\s*/)
+      expect(vary).toEqual(expect.arrayContaining(['origin', 'accept-encoding']))
+    } finally {
+      await listed.close()
+    }
+  })
 })
