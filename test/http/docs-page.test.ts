@@ -67,12 +67,27 @@ describe('the /docs page', () => {
     expect(post.headers.allow).toMatch(/GET/)
   })
 
-  it('carries the docs security policy, and stays out of the response cache', async () => {
-    const before = t.app.httpCacheStats().entries
-    const page = await t.app.inject('/docs/')
+  it('carries the docs security policy; the response cache keeps the page, never a file', async () => {
+    const url = '/docs/?cached'
+    const before = t.app.httpCacheStats()
+    const page = await t.app.inject({ url, headers: { 'accept-encoding': 'br' } })
     expect(String(page.headers['content-security-policy'])).toContain("script-src 'self'")
-    await t.app.inject('/docs/static/swagger-initializer.js')
-    expect(t.app.httpCacheStats().entries).toBe(before)
+    expect(page.statusCode).toBe(200)
+    expect(t.app.httpCacheStats().entries).toBe(before.entries + 1)
+    // Asked again, without br: the cache answers, and with the identity body.
+    const again = await t.app.inject(url)
+    expect(t.app.httpCacheStats().hits).toBe(before.hits + 1)
+    expect(again.headers['content-encoding']).toBeUndefined()
+    expect(again.body).toContain('swagger-ui-bundle.js')
+    await t.app.inject('/docs/static/swagger-ui.css')
+    expect(t.app.httpCacheStats().entries).toBe(before.entries + 1)
+    // A generated answer large enough for the page app to compress is kept as
+    // identity: a client that asks without br gets JSON, not br bytes.
+    const document = (await t.app.inject('/openapi.json')).json()
+    await t.app.inject({ url: '/docs/json?cached', headers: { 'accept-encoding': 'br' } })
+    const plain = await t.app.inject('/docs/json?cached')
+    expect(plain.headers['content-encoding']).toBeUndefined()
+    expect(plain.json()).toEqual(document)
   })
 
   it('keeps the Vary of CORS with listed origins beside its own', async () => {
