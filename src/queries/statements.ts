@@ -1,5 +1,6 @@
 import type { Statement as SqliteStatement } from 'better-sqlite3'
 import type { Sqlite } from '../db/open.js'
+import { evictOldest } from '../second-chance.js'
 
 type Statement = SqliteStatement<unknown[]>
 
@@ -26,10 +27,8 @@ export function prepared(db: Sqlite, sql: string): Statement {
 /**
  * A bounded cache of values computed per connection and key: the server's
  * connection is read-only, so what a query found stays true for as long as it is
- * open. Past `max` entries the oldest goes, unless it was used since it was stored
- * or last passed over (a second chance, as the response cache's): a hit only marks
- * its entry, because moving it (delete, set) makes V8 rebuild the Map's table in
- * the old generation (http-cache.ts).
+ * open. Past `max` entries the least recently used goes, approximately: a hit
+ * only marks its entry (second-chance.ts).
  */
 export function connectionMemo<T>(max: number): (db: Sqlite, key: string, compute: () => T) => T {
   const memos = new WeakMap<Sqlite, Map<string, { value: T; used: boolean }>>()
@@ -45,14 +44,7 @@ export function connectionMemo<T>(max: number): (db: Sqlite, key: string, comput
       return slot.value
     }
     const value = compute()
-    while (memo.size >= max) {
-      const [oldestKey, oldest] = memo.entries().next().value as [string, { value: T; used: boolean }]
-      memo.delete(oldestKey)
-      if (oldest.used) {
-        oldest.used = false
-        memo.set(oldestKey, oldest)
-      }
-    }
+    while (memo.size >= max && evictOldest(memo)) {}
     memo.set(key, { value, used: false })
     return value
   }

@@ -13,7 +13,7 @@ afterAll(async () => {
 })
 
 describe('the /docs page', () => {
-  it('is built once, however many first requests arrive together', async () => {
+  it('answers first requests that arrive together, while it is being built', async () => {
     const answers = await Promise.all(Array.from({ length: 5 }, () => t.app.inject('/docs/')))
     for (const answer of answers) {
       expect(answer.statusCode).toBe(200)
