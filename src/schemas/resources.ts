@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { CONTENT_TYPES, FORMATS } from '../exports/media-types.js'
+import { groupDigits } from '../group-digits.js'
 import { LINK_STATUSES } from '../ingest/link-status.js'
 import { ResourceRecordSchema } from '../ingest/record.js'
 import { PRECISE_BELOW } from '../queries/resource-counts.js'
@@ -48,7 +49,7 @@ const FacetCountSchema = z
   .object({ value: z.string(), name: z.string(), count: z.number().int() })
   .meta({ id: 'FacetCount' })
 
-const ESTIMATE_LIMIT = ESTIMATE_ABOVE.toLocaleString('en-US')
+const ESTIMATE_LIMIT = groupDigits(ESTIMATE_ABOVE)
 
 export const ResourceListSchema = z
   .object({

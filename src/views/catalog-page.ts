@@ -1,3 +1,4 @@
+import { groupDigits } from '../group-digits.js'
 import type { FacetCount, Resource } from '../queries/resources.js'
 import {
   type ActiveFilters,
@@ -72,7 +73,7 @@ const LINK_LABELS: Record<string, string> = {
 }
 
 function plural(count: number, one: string, many: string): string {
-  return `${count.toLocaleString('en-US')} ${count === 1 ? one : many}`
+  return `${groupDigits(count)} ${count === 1 ? one : many}`
 }
 
 export function countText(total: number, q: string): string {
@@ -271,7 +272,7 @@ function rangeText(meta: ResourceListAnswer['meta'], shown: number): string {
   if (meta.total === 0 || shown === 0) return ''
   const from = meta.offset + 1
   const to = meta.offset + shown
-  return `Showing ${from.toLocaleString('en-US')}–${to.toLocaleString('en-US')} of ${meta.total.toLocaleString('en-US')}`
+  return `Showing ${groupDigits(from)}–${groupDigits(to)} of ${groupDigits(meta.total)}`
 }
 
 function pager(list: ResourceListAnswer): Html {
