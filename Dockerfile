@@ -92,9 +92,11 @@ COPY migrations ./migrations
 COPY seed/docker.markdown seed/docker.categories.json ./seed/
 # The catalog page's script, stylesheet and icon, read (and hashed) at start-up.
 COPY src/public ./src/public
-# The bundles (server.mjs, seed.mjs) and the license notices of the dependencies they
-# carry inside (*.LEGAL.txt, written by bundle.ts for a bundle that has any).
+# The bundles (server.mjs, seed.mjs), the chunks the server loads only when first
+# asked for (/docs, the catalog page's files), and the license notices of the
+# dependencies they carry inside (*.LEGAL.txt, written by bundle.ts for any that has).
 COPY --from=build /app/dist/*.mjs /app/dist/*.LEGAL.txt ./dist/
+COPY --from=build /app/dist/chunks ./dist/chunks
 COPY --from=build /app/data/resources.db ./data/resources.db
 
 # Node's compile cache (Node 22+): V8's compiled code for the bundle and the modules

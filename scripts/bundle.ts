@@ -1,7 +1,7 @@
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { isBuiltin } from 'node:module'
-import { join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { build, type Plugin } from 'esbuild'
 import { projectRoot, serverBundle } from '../src/paths.js'
@@ -69,6 +69,28 @@ const httpAsCommonJs: Plugin = {
   },
 }
 
+/**
+ * zod's locales, as `z.locales` and `z.core.locales` export them: 64 languages
+ * (300 KB, an eighth of the bundle) that V8 would parse at every start and keep
+ * in the heap, where the project uses only English, the default zod sets itself
+ * (its classic module imports locales/en.js directly). The namespaces keep `en`.
+ */
+const englishOnlyZod: Plugin = {
+  name: 'english-only-zod',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]/.test(args.importer)
+        ? { path: join(dirname(args.importer), '..', 'locales', 'en.js'), namespace: 'english-only-zod' }
+        : undefined,
+    )
+    build.onLoad({ filter: /.*/, namespace: 'english-only-zod' }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(args.path)}`,
+      loader: 'js',
+      resolveDir: dirname(args.path),
+    }))
+  },
+}
+
 // The oldest Node that package.json's engines accepts (>=20.19): the output runs
 // there and on every later release, Node 24 included.
 const engines = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')).engines.node as string
@@ -77,11 +99,21 @@ export const TARGET = `node${engines.replace(/^>=\s*/, '')}`
 /** What a bundle holds: the packages it still imports, and the package directories it carries inside. */
 export type BundleContents = { external: string[]; bundled: string[] }
 
-/** Bundles entry into outfile. */
+/** Where a bundle's chunks go, beside it (the Dockerfile copies the folder). */
+export const CHUNKS = 'chunks'
+
+/** Bundles entry into outfile, and what it imports with import() into chunks/ beside it. */
 async function bundle(entry: string, outfile: string): Promise<BundleContents> {
   const result = await build({
-    entryPoints: [join(projectRoot, entry)],
-    outfile,
+    entryPoints: { [basename(outfile).replace(/\.mjs$/, '')]: join(projectRoot, entry) },
+    outdir: dirname(outfile),
+    outExtension: { '.js': '.mjs' },
+    // What a dynamic import() loads (the lazily built apps of /docs and the catalog
+    // page's files: @fastify/compress, @fastify/static, glob, mime-db: 450 KB) goes
+    // to a chunk of its own, read only when first asked for: until then it is
+    // neither parsed at start-up nor kept in the heap.
+    splitting: true,
+    chunkNames: `${CHUNKS}/[name]-[hash]`,
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -98,7 +130,7 @@ async function bundle(entry: string, outfile: string): Promise<BundleContents> {
     // non-ASCII characters, which made V8 keep all of it as a two-byte string:
     // 6.6 MB of heap. Names are not minified, so stack traces still read.
     minifyWhitespace: true,
-    plugins: [asciiSources, httpAsCommonJs],
+    plugins: [asciiSources, httpAsCommonJs, englishOnlyZod],
     // Dependencies' license comments (/*! … */) go to server.mjs.LEGAL.txt beside
     // the bundle: one of them has a non-ASCII name in it.
     legalComments: 'external',
@@ -128,6 +160,8 @@ export const bundleServer = (outfile: string) => bundle('src/server.ts', outfile
 export const bundleSeed = (outfile: string) => bundle('seed/seed.ts', outfile)
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  // Chunks are named by their content: those of an earlier build would pile up.
+  rmSync(join(dirname(serverBundle), CHUNKS), { recursive: true, force: true })
   const server = await bundleServer(serverBundle)
   const seed = await bundleSeed(join(projectRoot, 'dist/seed.mjs'))
   // For scripts/runtime-modules.ts, which picks the container image's node_modules.
