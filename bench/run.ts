@@ -34,9 +34,9 @@ import { measureStartup } from './startup.js'
 // from one run mean anything; see bench/README.md.
 
 const QUICK = process.env.BENCH_QUICK === '1'
-const SECONDS = envNumber('BENCH_DURATION', QUICK ? 1 : 4)
-const ROUNDS = envNumber('BENCH_ROUNDS', QUICK ? 1 : 3)
-const WARMUP = envNumber('BENCH_WARMUP', QUICK ? 0.5 : 1)
+const SECONDS = envNumber('BENCH_DURATION', QUICK ? 1 : 3)
+const ROUNDS = envNumber('BENCH_ROUNDS', QUICK ? 1 : 5)
+const WARMUP = envNumber('BENCH_WARMUP', 0.5)
 const CONNECTIONS = envNumber('BENCH_CONNECTIONS', 50)
 const STARTS = envNumber('BENCH_STARTS', QUICK ? 3 : 7)
 const GROWTH_SIZE = envNumber('BENCH_GROWTH_SIZE', QUICK ? 20_000 : 100_000)
@@ -190,95 +190,119 @@ async function main() {
     const fixturePath = join(dir, 'ceiling.json')
     writeFileSync(fixturePath, JSON.stringify(fixtures))
 
-    // 2. The ceiling and json-server, over the same resources. Each server is
-    // started alone, once the one before answers: servers started together on
-    // one core came out of it up to 25% apart in throughput for the rest of the
-    // run (two identical API processes: 44.7 against 35.7 thousand req/s), which
-    // would have favoured the API, started alone first, over the rest.
-    const ceilingPort = await freePort()
-    const ceiling = startServer(
-      'ceiling',
-      ['node', 'bench/servers/ceiling.mjs', fixturePath],
-      IMAGE_ENV,
-      ceilingPort,
-    )
-    servers.push(ceiling)
-    await waitFor200(ceiling, '/v1/resources')
+    // The API that gave the fixtures is not measured: every round starts its own.
+    await stopServer(api)
+    servers.splice(servers.indexOf(api), 1)
     const dbJson = join(dir, 'db.json')
     const plain = all.data.map(({ match: _match, ...resource }) => resource)
     writeFileSync(dbJson, JSON.stringify({ resources: plain, categories: categories.data }))
-    const jsPort = await freePort()
-    const jsonServer = startServer(
-      'json-server',
-      [
-        'node',
-        'node_modules/json-server/lib/cli/bin.js',
-        dbJson,
-        '--quiet',
-        '--host',
-        '127.0.0.1',
-        '--port',
-        String(jsPort),
-      ],
-      IMAGE_ENV,
-      jsPort,
-    )
-    servers.push(jsonServer)
-    await waitFor200(jsonServer, '/categories')
-    const uncachedPort = await freePort()
-    const uncached = UNCACHED
-      ? startServer(
-          'api, cache off',
-          API_COMMAND,
-          { ...apiEnv, RESPONSE_CACHE_ENTRIES: '0', METRICS_PORT: String(await freePort()) },
-          uncachedPort,
-        )
-      : null
-    if (uncached) servers.push(uncached)
-    if (uncached) await waitFor200(uncached, '/v1/resources')
-    const jsEtag = (await get(jsPort, '/resources?category=general')).headers.etag ?? ''
-    const js304 = await get(jsPort, '/resources?category=general', { 'if-none-match': jsEtag })
-    if (js304.status !== 304) throw new Error(`json-server gave ${js304.status} to a conditional request`)
 
-    type Target = { name: ServerName; port: number; path: (s: Scenario) => string; etag: string }
-    const targets: Target[] = [
-      { name: 'api', port: apiPort, path: (s) => s.api, etag: apiEtag },
-      { name: 'ceiling', port: ceilingPort, path: (s) => s.api, etag: apiEtag },
-      { name: 'json-server', port: jsPort, path: (s) => s.jsonServer, etag: jsEtag },
-      ...(uncached
+    // 2. The servers, started afresh for every round. Two processes of the same
+    // server on this VM keep their own speed for their whole life, up to 25% apart
+    // (three API processes, three 3 s runs each on /v1/categories: 33.9–38.8,
+    // 26.3–29.6 and 28.1–32.5 thousand req/s), so one process per server for the
+    // whole run made a ratio a draw of two processes. Medians over rounds of fresh
+    // processes spread that draw evenly over every server. Within a round each
+    // server is started alone, once the one before answers: servers started
+    // together on one core came out of it further apart still.
+    type Spec = {
+      name: ServerName
+      command: (port: number) => string[]
+      env: () => Promise<Record<string, string>>
+      ready: string
+      path: (s: Scenario) => string
+    }
+    const specs: Spec[] = [
+      {
+        name: 'api',
+        command: () => API_COMMAND,
+        // Each API server has its own metrics port: metrics are on, as in production.
+        env: async () => ({ ...apiEnv, METRICS_PORT: String(await freePort()) }),
+        ready: '/v1/resources',
+        path: (s) => s.api,
+      },
+      {
+        name: 'ceiling',
+        command: () => ['node', 'bench/servers/ceiling.mjs', fixturePath],
+        env: async () => IMAGE_ENV,
+        ready: '/v1/resources',
+        path: (s) => s.api,
+      },
+      {
+        name: 'json-server',
+        command: (port) => [
+          'node',
+          'node_modules/json-server/lib/cli/bin.js',
+          dbJson,
+          '--quiet',
+          '--host',
+          '127.0.0.1',
+          '--port',
+          String(port),
+        ],
+        env: async () => IMAGE_ENV,
+        ready: '/categories',
+        path: (s) => s.jsonServer,
+      },
+      ...(UNCACHED
         ? [
             {
               name: 'api, cache off' as const,
-              port: uncachedPort,
+              command: () => API_COMMAND,
+              env: async () => ({
+                ...apiEnv,
+                RESPONSE_CACHE_ENTRIES: '0',
+                METRICS_PORT: String(await freePort()),
+              }),
+              ready: '/v1/resources',
               path: (s: Scenario) => s.api,
-              etag: apiEtag,
             },
           ]
         : []),
     ]
-    const pidOf = new Map(servers.map((server) => [server.name, server.child.pid]))
+    type Target = { name: ServerName; server: Server; path: (s: Scenario) => string; etag: string }
+    let jsEtag: string | undefined
+    async function startRound(): Promise<Target[]> {
+      const targets: Target[] = []
+      for (const spec of specs) {
+        const port = await freePort()
+        const server = startServer(spec.name, spec.command(port), await spec.env(), port)
+        servers.push(server)
+        await waitFor200(server, spec.ready)
+        if (spec.name === 'json-server' && jsEtag === undefined) {
+          jsEtag = (await get(port, '/resources?category=general')).headers.etag ?? ''
+          const js304 = await get(port, '/resources?category=general', { 'if-none-match': jsEtag })
+          if (js304.status !== 304)
+            throw new Error(`json-server gave ${js304.status} to a conditional request`)
+        }
+        const etag = spec.name === 'json-server' ? (jsEtag ?? '') : apiEtag
+        targets.push({ name: spec.name, server, path: spec.path, etag })
+      }
+      return targets
+    }
     const run = (target: Target, scenario: Scenario, seconds: number) =>
       load({
-        port: target.port,
+        port: target.server.port,
         path: target.path(scenario),
         headers: scenario.conditional ? { 'if-none-match': target.etag } : {},
         connections: CONNECTIONS,
         seconds,
         expect: scenario.conditional ? '3xx' : '2xx',
-        serverPid: pidOf.get(target.name),
+        serverPid: target.server.child.pid,
       })
 
-    // 3. Warm every server on every scenario (JIT, and the API's response cache).
-    if (WARMUP > 0) {
-      log('warming up…')
-      for (const scenario of scenarios) for (const target of targets) await run(target, scenario, WARMUP)
-    }
-
-    // 4. Interleaved rounds: each round runs every scenario on every server, the
-    // server order rotating, so drift in the machine spreads over all of them.
+    // 3. Rounds: each starts every server, warms it on every scenario (JIT, and the
+    // API's response cache), then runs every scenario on every server, the server
+    // order rotating, so drift in the machine spreads over all of them; peak RSS is
+    // read from each process before it is stopped.
     const results = new Map<string, Load[]>()
+    const rssRounds = new Map<ServerName, number[]>()
     for (let round = 0; round < ROUNDS; round++) {
-      log(`round ${round + 1} of ${ROUNDS}…`)
+      log(`round ${round + 1} of ${ROUNDS}: starting the servers…`)
+      const targets = await startRound()
+      if (WARMUP > 0) {
+        for (const scenario of scenarios) for (const target of targets) await run(target, scenario, WARMUP)
+      }
       for (const scenario of scenarios) {
         const order = targets.map((_, i) => targets[(i + round) % targets.length] as Target)
         for (const target of order) {
@@ -287,20 +311,26 @@ async function main() {
           results.set(key, [...(results.get(key) ?? []), result])
         }
       }
+      for (const target of targets) {
+        const peak = peakRssMb(target.server.child.pid)
+        if (peak !== null) rssRounds.set(target.name, [...(rssRounds.get(target.name) ?? []), peak])
+        await stopServer(target.server)
+        servers.splice(servers.indexOf(target.server), 1)
+      }
     }
-    const rss = Object.fromEntries(servers.map((server) => [server.name, peakRssMb(server.child.pid)]))
+    const rss = Object.fromEntries(specs.map((spec) => [spec.name, median(rssRounds.get(spec.name) ?? [])]))
 
     const rows: Row[] = []
     for (const scenario of scenarios) {
       const byServer = new Map<ServerName, Row>()
-      for (const target of targets) {
-        const rounds = results.get(`${scenario.name}\n${target.name}`) ?? []
+      for (const { name } of specs) {
+        const rounds = results.get(`${scenario.name}\n${name}`) ?? []
         const cpu = rounds.map((r) => r.serverCpuUs)
         const loadgen = rounds.map((r) => r.loadgenCpu)
         const row: Row = {
           scenario: scenario.name,
-          server: target.name,
-          rps: rounds.reduce((sum, r) => sum + r.rps, 0) / rounds.length,
+          server: name,
+          rps: median(rounds.map((r) => r.rps)),
           p50Us: median(rounds.map((r) => r.p50Us)),
           p99Us: median(rounds.map((r) => r.p99Us)),
           cpuUs: cpu.every((v) => v !== null) ? median(cpu as number[]) : null,
@@ -308,7 +338,7 @@ async function main() {
           unexpected: rounds.reduce((sum, r) => sum + r.unexpected, 0),
           rounds,
         }
-        byServer.set(target.name, row)
+        byServer.set(name, row)
         rows.push(row)
       }
       const top = byServer.get('ceiling')
@@ -320,8 +350,6 @@ async function main() {
         if (top?.cpuUs && row.cpuUs !== null) row.cpuVsCeiling = row.cpuUs / top.cpuUs
       }
     }
-    for (const server of servers.splice(0)) await stopServer(server)
-
     log('metrics cost…')
     const metricsCost = await measureMetricsCost(metricsOptions)
 
@@ -429,6 +457,7 @@ async function main() {
       settings,
       scenarios: rows.map(({ rounds: _rounds, ...row }) => row),
       rssMb: rss,
+      rssMbRounds: Object.fromEntries(rssRounds),
       startup,
       metricsCost: { ...metricsCost, rows: metricsCost.rows.map(({ rounds: _rounds, ...row }) => row) },
       growth,
@@ -452,6 +481,7 @@ export function formatReport(report: {
   settings: {
     seconds: number
     rounds: number
+    warmup: number
     connections: number
     loadGenerator: string
     serverEnv: Record<string, string>
@@ -472,7 +502,7 @@ export function formatReport(report: {
   const ceilingRss = report.rssMb.ceiling ?? null
   const lines = [
     `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB, ${m.os}, Node ${m.node}; load generator on core 0, servers on core 1${m.pinned ? '' : ' (NOT pinned)'}; load average ${s.loadAverage.start.join(' ')} at the start, ${s.loadAverage.end.join(' ')} at the end`,
-    `${s.loadGenerator}, ${s.connections} connections; ${s.rounds} interleaved rounds × ${s.seconds} s per scenario and server; servers started with ${
+    `${s.loadGenerator}, ${s.connections} connections; ${s.rounds} rounds, every server started afresh for each, ${s.warmup} s warm-up then ${s.seconds} s per scenario and server, medians over the rounds; servers started with ${
       Object.entries(s.serverEnv)
         .map(([name, value]) => `${name}=${value}`)
         .join(' ') || 'no NODE_OPTIONS'
@@ -485,7 +515,7 @@ export function formatReport(report: {
         `| ${row.scenario} | ${row.server} | ${Math.round(row.rps)} | ${fixed(row.vsCeiling)} | ${fixed(row.cpuUs ?? undefined, 1)} | ${fixed(row.cpuVsCeiling)} | ${us(row.p50Us)} | ${us(row.p99Us)} | ${fixed(row.p99VsCeiling)} | ${fixed(row.vsJsonServer)} | ${pct(row.loadgenCpu)} |`,
     ),
     '',
-    '| Server | Peak RSS under load (MB) | ÷ ceiling |',
+    '| Server | Peak RSS under load (MB, median of the rounds’ processes) | ÷ ceiling |',
     '|---|---:|---:|',
     ...Object.entries(report.rssMb).map(
       ([name, mb]) =>
