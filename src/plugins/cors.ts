@@ -26,7 +26,8 @@ export function corsOptions(origins: string[]): FastifyCorsOptions {
  * Origin header, in the order it sets them: Vary: Origin first when origins are
  * listed (the answer then depends on Origin), the allowed origin (reflected only
  * when listed), the exposed headers. The response cache's fast path answers with
- * these; a test holds them equal to the plugin's own.
+ * these; a test holds them equal to the plugin's own. The same origin always gets
+ * the same list (the same array), so a caller can key what it derives on it.
  */
 export function corsHeaders(origins: string[]): (requestOrigin: string | undefined) => [string, string][] {
   const exposed: [string, string] = ['access-control-expose-headers', EXPOSED_HEADERS.join(', ')]
@@ -34,10 +35,13 @@ export function corsHeaders(origins: string[]): (requestOrigin: string | undefin
     const headers: [string, string][] = [['access-control-allow-origin', '*'], exposed]
     return () => headers
   }
-  const allowed = new Set(origins)
+  // One list per listed origin, built once: the caller may key what it derives on it.
+  const allowed = new Map(
+    origins.map((origin): [string, [string, string][]] => [
+      origin,
+      [['vary', 'Origin'], ['access-control-allow-origin', origin], exposed],
+    ]),
+  )
   const refused: [string, string][] = [['vary', 'Origin'], exposed]
-  return (requestOrigin) =>
-    requestOrigin !== undefined && allowed.has(requestOrigin)
-      ? [['vary', 'Origin'], ['access-control-allow-origin', requestOrigin], exposed]
-      : refused
+  return (requestOrigin) => (requestOrigin === undefined ? refused : (allowed.get(requestOrigin) ?? refused))
 }

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { corsHeaders } from './cors.js'
+import type { RawAnswer } from './http-cache.js'
 import { REQUEST_ID_HEADER, requestId } from './request-id.js'
 import { headersFor } from './security.js'
 
@@ -60,17 +61,33 @@ async function fastPathPlugin(app: FastifyInstance, options: FastPathOptions) {
   const underPressure: () => boolean = app.hasDecorator('isUnderPressure')
     ? (app as unknown as { isUnderPressure: () => boolean }).isUnderPressure
     : () => false
-  // The security headers as a flat list, once per set (the API's, the catalog's
-  // and /docs' are the only three headersFor gives).
-  const flat = new Map<Record<string, string>, string[]>()
-  function securityFor(url: string): string[] {
-    const set = headersFor(url)
-    let headers = flat.get(set)
-    if (headers === undefined) {
-      headers = Object.entries(set).flat()
-      flat.set(set, headers)
+  // Every header but the request id is the same for all the requests an entry
+  // answers in one coding with one CORS answer (cors() gives one array per origin it
+  // answers), so each such list is built once, with a slot for the id: a request
+  // copies it and fills the slot in.
+  const lists = new WeakMap<string[], Map<[string, string][], string[]>>()
+  function headerList(url: string, answer: RawAnswer, corsHeaders: [string, string][]): string[] {
+    let byCors = lists.get(answer.headers)
+    if (byCors === undefined) {
+      byCors = new Map()
+      lists.set(answer.headers, byCors)
     }
-    return headers
+    let list = byCors.get(corsHeaders)
+    if (list === undefined) {
+      list = [REQUEST_ID_HEADER, '', ...Object.entries(headersFor(url)).flat()]
+      let varied = false
+      for (const [name, value] of corsHeaders) {
+        if (name === 'vary') {
+          list.push('vary', `${value}, ${answer.vary}`)
+          varied = true
+        } else list.push(name, value)
+      }
+      list.push('cache-control', answer.cacheControl)
+      if (!varied) list.push('vary', answer.vary)
+      list.push(...answer.headers)
+      byCors.set(corsHeaders, list)
+    }
+    return list
   }
 
   const fastPath: FastPath = (request, response) => {
@@ -81,29 +98,30 @@ async function fastPathPlugin(app: FastifyInstance, options: FastPathOptions) {
     if (answer === null) return false
     const url = request.url as string
     const id = requestId(request)
-    const headers: string[] = [REQUEST_ID_HEADER, id, ...securityFor(url)]
-    let varied = false
-    for (const [name, value] of cors(request.headers.origin)) {
-      if (name === 'vary') {
-        headers.push('vary', `${value}, ${answer.vary}`)
-        varied = true
-      } else headers.push(name, value)
-    }
-    headers.push('cache-control', answer.cacheControl)
-    if (!varied) headers.push('vary', answer.vary)
-    for (const item of answer.headers) headers.push(item)
+    const headers = headerList(url, answer, cors(request.headers.origin)).slice()
+    headers[1] = id
     // As Fastify times an answer: to its last byte ('finish'), or to a failed write.
-    const finished = () => {
-      response.off('finish', finished)
-      response.off('error', finished)
+    const record = () => {
       const elapsed = performance.now() - started
       metrics?.observe(answer.route, method, answer.status, elapsed / 1000)
       accessLog(id, method, url, answer.status, elapsed, request.socket.remoteAddress)
     }
-    response.on('finish', finished)
-    response.on('error', finished)
     response.writeHead(answer.status, headers)
     response.end(answer.body ?? undefined)
+    // A cached answer is small: its last byte is usually with the kernel already,
+    // and 'finish' would only follow in the next tick. It is timed now then, without
+    // two listeners added and removed per request, and otherwise (a full socket, a
+    // pipelined request waiting for its turn) at 'finish' or a failed write.
+    if (response.socket !== null && response.writableLength === 0) record()
+    else {
+      const finished = () => {
+        response.off('finish', finished)
+        response.off('error', finished)
+        record()
+      }
+      response.on('finish', finished)
+      response.on('error', finished)
+    }
     return true
   }
   app.decorate('fastPath', fastPath)
