@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { FastifyInstance, FastifyReply, FastifyRequest, onResponseHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client'
 import { packageInfo } from '../paths.js'
+import { DurationHistogram } from './duration-histogram.js'
 
 // Prometheus metrics with prom-client. This plugin only collects; server.ts serves
 // them on their own port (METRICS_PORT), never on the public one.
@@ -95,13 +96,12 @@ async function metrics(app: FastifyInstance, options: MetricsOptions) {
   }
   const registry = new Registry()
   const labelNames = ['method', 'route', 'status_code'] as const
-  const duration = new Histogram({
-    name: 'http_request_duration_seconds',
-    help: 'Time from the request’s arrival to its response’s last byte, by route template and status class.',
-    labelNames,
-    buckets: DURATION_BUCKETS,
-    registers: [registry],
-  })
+  const duration = new DurationHistogram(
+    'http_request_duration_seconds',
+    'Time from the request’s arrival to its response’s last byte, by route template and status class.',
+    DURATION_BUCKETS,
+  )
+  registry.registerMetric(duration.asMetric())
   // The histogram's own _count, per series, read at scrape time: the same number,
   // under the name dashboards expect, at no cost per request.
   new Counter({
@@ -203,12 +203,11 @@ async function metrics(app: FastifyInstance, options: MetricsOptions) {
       const index = Math.min(Math.max(Math.floor(status / 100), 1), 5) - 1
       let observe = byClass[index]
       if (observe === undefined) {
-        const child = duration.labels({
+        observe = duration.child({
           method: label(method),
           route,
           status_code: STATUS_CLASSES[index] as string,
         })
-        observe = (value) => child.observe(value)
         byClass[index] = observe
       }
       observe(seconds)
