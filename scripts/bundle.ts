@@ -91,6 +91,36 @@ const englishOnlyZod: Plugin = {
   },
 }
 
+/**
+ * yaml, as @fastify/swagger requires it at load, for /openapi.yaml (and the /docs
+ * app's static mode) alone: swagger gets a stand-in whose parse and stringify
+ * require the real package on first call. Bundled CommonJS runs when first
+ * required, so until /openapi.yaml is asked for, yaml's module (~0.8 MB of heap
+ * once run) is never run.
+ */
+const lazyYaml: Plugin = {
+  name: 'lazy-yaml',
+  setup(build) {
+    build.onResolve({ filter: /^yaml$/ }, (args) =>
+      args.namespace === 'file' && /[\\/]@fastify[\\/]swagger[\\/]/.test(args.importer)
+        ? { path: args.resolveDir, namespace: 'lazy-yaml' }
+        : undefined,
+    )
+    build.onLoad({ filter: /.*/, namespace: 'lazy-yaml' }, (args) => ({
+      contents: [
+        'let yaml',
+        "const real = () => (yaml ??= require('yaml'))",
+        'module.exports = {',
+        '  parse: (...args) => real().parse(...args),',
+        '  stringify: (...args) => real().stringify(...args),',
+        '}',
+      ].join('\n'),
+      loader: 'js',
+      resolveDir: args.path,
+    }))
+  },
+}
+
 // The oldest Node that package.json's engines accepts (>=20.19): the output runs
 // there and on every later release, Node 24 included.
 const engines = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')).engines.node as string
@@ -130,7 +160,7 @@ async function bundle(entry: string, outfile: string): Promise<BundleContents> {
     // non-ASCII characters, which made V8 keep all of it as a two-byte string:
     // 6.6 MB of heap. Names are not minified, so stack traces still read.
     minifyWhitespace: true,
-    plugins: [asciiSources, httpAsCommonJs, englishOnlyZod],
+    plugins: [asciiSources, httpAsCommonJs, englishOnlyZod, lazyYaml],
     // Dependencies' license comments (/*! … */) go to server.mjs.LEGAL.txt beside
     // the bundle: one of them has a non-ASCII name in it.
     legalComments: 'external',

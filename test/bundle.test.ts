@@ -86,6 +86,10 @@ describe('the bundled production server', () => {
     }
     expect(document.openapi).toBe('3.1.0')
     expect(Object.keys(document.paths)).toContain('/v1/resources')
+    // yaml is run only now, on first use (bundle.ts's lazyYaml): the same bytes as the committed file.
+    const yaml = await fetch(`${origin}/openapi.yaml`)
+    expect(yaml.status).toBe(200)
+    expect(await yaml.text()).toBe(readFileSync(join(projectRoot, 'openapi.yaml'), 'utf8'))
     const page = await fetch(`${origin}/docs/`)
     expect(page.status).toBe(200)
     expect(await page.text()).toContain('swagger-ui-bundle.js')

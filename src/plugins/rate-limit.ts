@@ -1,4 +1,5 @@
-import rateLimit from '@fastify/rate-limit'
+// Types only (app.createRateLimit): the plugin itself is loaded when limiting is on.
+import type {} from '@fastify/rate-limit'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { ProblemError } from './problems.js'
@@ -33,6 +34,9 @@ async function rateLimiting(app: FastifyInstance, options: RateLimitOptions) {
   let limited = 0
   app.decorate('rateLimitStats', () => ({ limited }))
   if (options.max <= 0) return
+  // Loaded only when used: with limiting off (RATE_LIMIT_MAX=0, e.g. behind a
+  // proxy that limits) the process neither parses nor keeps it and ip-address.
+  const { default: rateLimit } = await import('@fastify/rate-limit')
   await app.register(rateLimit, {
     global: false,
     max: options.max,
