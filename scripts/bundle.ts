@@ -168,7 +168,11 @@ async function bundle(entry: string, outfile: string): Promise<BundleContents> {
   })
   const imports = Object.values(result.metafile.outputs).flatMap((output) => output.imports)
   const external = imports.filter((i) => i.external && !isBuiltin(i.path)).map((i) => packageName(i.path))
-  const bundled = Object.keys(result.metafile.inputs).flatMap((input) => packageDir(input) ?? [])
+  // The plugins' virtual modules (namespace:path) stand for no package of their
+  // own: what they import is listed under its real path.
+  const bundled = Object.keys(result.metafile.inputs)
+    .filter((input) => !/^[\w-]+:/.test(input))
+    .flatMap((input) => packageDir(input) ?? [])
   return { external: [...new Set(external)].sort(), bundled: [...new Set(bundled)].sort() }
 }
 

@@ -3,7 +3,7 @@ import { once } from 'node:events'
 import { readdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { bundleSeed, bundleServer, CHUNKS } from '../scripts/bundle.js'
+import { type BundleContents, bundleSeed, bundleServer, CHUNKS } from '../scripts/bundle.js'
 import { freePort, waitUntilServing } from '../scripts/tools.js'
 import { projectRoot } from '../src/paths.js'
 import { tempDir } from './helpers/database.js'
@@ -23,6 +23,7 @@ let origin: string
 let metricsOrigin: string
 let cleanup: () => void
 let seeded: SpawnSyncReturns<string>
+let contents: BundleContents[]
 
 beforeAll(async () => {
   let dir: string
@@ -30,7 +31,7 @@ beforeAll(async () => {
   const databasePath = join(dir, 'resources.db')
   const outfile = join(outDir, 'server.mjs')
   const seedFile = join(outDir, 'seed.mjs')
-  await Promise.all([bundleServer(outfile), bundleSeed(seedFile)])
+  contents = await Promise.all([bundleServer(outfile), bundleSeed(seedFile)])
   seeded = spawnSync(process.execPath, [seedFile], {
     env: { ...process.env, DATABASE_PATH: databasePath, LOG_LEVEL: 'silent' },
     encoding: 'utf8',
@@ -113,6 +114,15 @@ describe('the bundled production server', () => {
       expect(response.status, asset).toBe(200)
       expect(response.headers.get('cache-control'), asset).toBe('public, max-age=31536000, immutable')
     }
+  })
+
+  it('lists what it carries as package folders the image can keep (runtime-modules.ts)', () => {
+    // Not the plugins' virtual modules (namespace:path), which once made the image
+    // build refuse a package "not installed as a production dependency".
+    const bundled = contents.flatMap((content) => content.bundled)
+    expect(bundled).toEqual(expect.arrayContaining(['node_modules/zod', 'node_modules/yaml']))
+    for (const dir of bundled)
+      expect(dir).toMatch(/^node_modules\/(@[^/]+\/)?[^/:]+(\/node_modules\/(@[^/]+\/)?[^/:]+)*$/)
   })
 
   it('keeps what start-up never runs out of the file node loads first', () => {
