@@ -139,9 +139,9 @@ async function bundle(entry: string, outfile: string): Promise<BundleContents> {
     outdir: dirname(outfile),
     outExtension: { '.js': '.mjs' },
     // What a dynamic import() loads (the lazily built apps of /docs and the catalog
-    // page's files: @fastify/compress, @fastify/static, glob, mime-db: 450 KB) goes
-    // to a chunk of its own, read only when first asked for: until then it is
-    // neither parsed at start-up nor kept in the heap.
+    // page's files: @fastify/compress, @fastify/static, glob, mime-db, 450 KB; the
+    // rate limiter when it is off) goes to a chunk of its own, read only when first
+    // asked for: until then it is neither parsed at start-up nor kept in the heap.
     splitting: true,
     chunkNames: `${CHUNKS}/[name]-[hash]`,
     bundle: true,
