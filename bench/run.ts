@@ -26,12 +26,12 @@ import { measureStartup } from './startup.js'
 
 // npm run bench: this API (production build) against the ceiling (bare Fastify
 // replaying this API's exact bytes) and json-server 0.17 over the same resources,
-// in interleaved rounds on one machine, load generator (wrk, or autocannon with
-// BENCH_LOADGEN=autocannon) and servers pinned to different cores. For each run it
-// records throughput, latency in microseconds, the server's CPU time per request
-// and the load generator's own CPU; every server is started with the container
-// image's NODE_ENV and NODE_OPTIONS (read from the Dockerfile). Only the ratios
-// from one run mean anything; see bench/README.md.
+// in rounds of freshly started servers on one machine, load generator (wrk, or
+// autocannon with BENCH_LOADGEN=autocannon) and servers pinned to different cores.
+// For each run it records throughput, latency in microseconds, the server's CPU
+// time per request and the load generator's own CPU; every server is started with
+// the container image's NODE_ENV and NODE_OPTIONS (read from the Dockerfile). Only
+// the ratios from one run mean anything; see bench/README.md.
 
 const QUICK = process.env.BENCH_QUICK === '1'
 const SECONDS = envNumber('BENCH_DURATION', QUICK ? 1 : 3)
