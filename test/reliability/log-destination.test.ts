@@ -50,6 +50,37 @@ describe('the log destination', () => {
     expect(readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(30)
   })
 
+  it('writes any text byte for byte and in order, lines longer than its buffer too', async () => {
+    const file = join(dir, 'text.log')
+    const fd = openSync(file, 'w')
+    // A small buffer: lines cross its end, and the long ones do not fit in it at all.
+    const destination = new LogDestination(fd, { flushBytes: 256 })
+    const texts = [
+      'plain',
+      'x'.repeat(300),
+      'café',
+      'Ωμέγα',
+      '文'.repeat(200),
+      '中文字符',
+      '🐳 whale',
+      '\u2028 separator',
+    ]
+    const expected: string[] = []
+    try {
+      for (let n = 0; n < 120; n++) {
+        const text = `${JSON.stringify({ n, text: texts[n % texts.length] })}\n`
+        expected.push(text)
+        destination.write(text)
+      }
+      await turn()
+      expect(readFileSync(file, 'utf8')).toBe(expected.join(''))
+      expect(destination.stats).toEqual({ written: 120, dropped: 0, pendingBytes: 0 })
+    } finally {
+      destination.close()
+      closeSync(fd)
+    }
+  })
+
   it('holds a bounded amount while the reader is behind, counts what it drops, says so, and loses nothing else', async () => {
     const fifo = join(dir, 'slow-reader')
     expect(spawnSync('mkfifo', [fifo]).status).toBe(0)
