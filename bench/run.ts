@@ -455,7 +455,12 @@ async function main() {
       date: new Date().toISOString(),
       machine,
       settings,
-      scenarios: rows.map(({ rounds: _rounds, ...row }) => row),
+      // Each round's p99 and req/s beside the medians: p99 is the noisiest figure.
+      scenarios: rows.map(({ rounds, ...row }) => ({
+        ...row,
+        p99UsRounds: rounds.map((r) => r.p99Us),
+        rpsRounds: rounds.map((r) => Math.round(r.rps)),
+      })),
       rssMb: rss,
       rssMbRounds: Object.fromEntries(rssRounds),
       startup,
