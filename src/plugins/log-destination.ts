@@ -11,8 +11,8 @@ import { writeSync } from 'node:fs'
 // comes, so its string dies young. Held as strings until the end of the turn, the
 // lines were most of what each scavenge found alive (49 KB against 11 KB without
 // them), and V8 answers that by doubling the young generation (8 to 16 MB a
-// semi-space): each scavenge paused twice as long (0.48 against 0.24 ms), which
-// is the tail of a cached answer's latency, and the process kept 16 MB more.
+// semi-space) within seconds of load: each scavenge paused twice as long (0.48
+// against 0.24 ms). docs/performance.md has what that did and did not change.
 //
 // Nothing waits in a queue that can grow: pino's asynchronous destination, whose
 // pending writes piled up without bound under load (RELIABILITY.md, failure 8), is
