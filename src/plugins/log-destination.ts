@@ -27,7 +27,7 @@ export type LogDestinationOptions = {
   /** Most bytes held while the descriptor refuses writes; beyond it lines are dropped and counted. */
   maxPendingBytes?: number
   /** The buffer lines are encoded into: when the next line may not fit, it is written at once, without waiting for the turn to end. */
-  flushBytes?: number
+  bufferBytes?: number
   /** Called after a write succeeds again, with the number of lines dropped since the last call. */
   onDropped?: (lines: number) => void
 }
@@ -61,7 +61,7 @@ export class LogDestination {
     private readonly options: LogDestinationOptions = {},
   ) {
     this.maxPendingBytes = options.maxPendingBytes ?? 4 * 1024 * 1024
-    this.staging = Buffer.allocUnsafeSlow(options.flushBytes ?? 64 * 1024)
+    this.staging = Buffer.allocUnsafeSlow(options.bufferBytes ?? 64 * 1024)
     // close-with-grace ends the process with process.exit(): the lines of the last
     // turn are written here.
     process.on('exit', this.flushOnExit)
@@ -106,6 +106,8 @@ export class LogDestination {
   private writePending(): void {
     if (this.unwrittenLines === 0) return
     let data: Buffer
+    // Lines are staged only while writes go through, so staged bytes never sit
+    // behind a remainder or pending strings: those exist only while retrying.
     if (this.staged > 0) {
       data = this.staging.subarray(0, this.staged)
       this.staged = 0

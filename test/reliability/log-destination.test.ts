@@ -35,10 +35,10 @@ describe('the log destination', () => {
     }
   })
 
-  it('writes at once when a turn piles up more than its flush size', () => {
+  it('writes at once when a turn piles up more than its buffer holds', () => {
     const file = join(dir, 'threshold.log')
     const fd = openSync(file, 'w')
-    const destination = new LogDestination(fd, { flushBytes: 1000 })
+    const destination = new LogDestination(fd, { bufferBytes: 1000 })
     try {
       for (let n = 0; n < 30; n++) destination.write(line(n, 100))
       // Written within this turn: at least the lines up to the threshold.
@@ -54,7 +54,7 @@ describe('the log destination', () => {
     const file = join(dir, 'text.log')
     const fd = openSync(file, 'w')
     // A small buffer: lines cross its end, and the long ones do not fit in it at all.
-    const destination = new LogDestination(fd, { flushBytes: 256 })
+    const destination = new LogDestination(fd, { bufferBytes: 256 })
     const texts = [
       'plain',
       'x'.repeat(300),
