@@ -59,10 +59,11 @@ export function startServer(
   return { name, port, child, startedAt }
 }
 
-export async function stopServer(server: Server): Promise<void> {
-  if (server.child.exitCode !== null) return
+/** SIGKILL by default; SIGTERM lets the server exit as it would (Node writes its compile cache then). */
+export async function stopServer(server: Server, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+  if (server.child.exitCode !== null || server.child.signalCode !== null) return
   const exited = new Promise((resolve) => server.child.once('exit', resolve))
-  server.child.kill('SIGKILL')
+  server.child.kill(signal)
   await exited
 }
 
@@ -103,13 +104,8 @@ export async function waitFor200(server: Server, path: string, timeoutMs = 30_00
   throw new Error(`${server.name} gave no 200 on ${path} within ${timeoutMs} ms`)
 }
 
-/**
- * The environment the container image starts the server with (the runtime
- * stage's ENV in the Dockerfile), of which the bench takes NODE_ENV and
- * NODE_OPTIONS: the V8 flags the image ships are the ones its memory is measured
- * with. BENCH_NODE_OPTIONS overrides NODE_OPTIONS for an experiment.
- */
-export function imageEnv(dockerfile = 'Dockerfile'): { NODE_ENV?: string; NODE_OPTIONS?: string } {
+/** The runtime stage's ENV in the Dockerfile (the image's last stage). */
+export function dockerfileEnv(dockerfile = 'Dockerfile'): Record<string, string> {
   let text: string
   try {
     text = readFileSync(dockerfile, 'utf8')
@@ -130,6 +126,18 @@ export function imageEnv(dockerfile = 'Dockerfile'): { NODE_ENV?: string; NODE_O
       env[pair[1] as string] = pair[3] ?? pair[4] ?? pair[2] ?? ''
     }
   }
+  return env
+}
+
+/**
+ * The environment the container image starts the server with, of which the bench
+ * takes NODE_ENV and NODE_OPTIONS: the V8 flags the image ships are the ones its
+ * memory is measured with. BENCH_NODE_OPTIONS overrides NODE_OPTIONS for an
+ * experiment. (The image's NODE_COMPILE_CACHE is a path inside it: the start-up
+ * comparison gives each run a cache of its own instead, see startup.ts.)
+ */
+export function imageEnv(dockerfile = 'Dockerfile'): { NODE_ENV?: string; NODE_OPTIONS?: string } {
+  const env = dockerfileEnv(dockerfile)
   const chosen: { NODE_ENV?: string; NODE_OPTIONS?: string } = {}
   if (env.NODE_ENV !== undefined) chosen.NODE_ENV = env.NODE_ENV
   if (env.NODE_OPTIONS !== undefined) chosen.NODE_OPTIONS = env.NODE_OPTIONS
@@ -193,6 +201,44 @@ export type LoadOptions = {
   expect?: '2xx' | '3xx' | '4xx'
   /** The server's pid, to measure its CPU time per request. */
   serverPid?: number
+}
+
+/**
+ * Waits until none of these processes has used CPU for `quietMs` (at most `maxMs`),
+ * and returns how long it waited. A server that was just loaded goes on working for
+ * a moment (V8 collecting what the load left behind), on the core the next server is
+ * measured on: a neighbour's 3 s run right before raised a server's p99 by half
+ * (bench/README.md).
+ */
+export async function settle(pids: (number | undefined)[], quietMs = 300, maxMs = 3000): Promise<number> {
+  const started = performance.now()
+  const total = () => pids.reduce<number>((sum, pid) => sum + (cpuSeconds(pid) ?? 0), 0)
+  let last = total()
+  let quietSince = started
+  while (performance.now() - started < maxMs) {
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    const now = total()
+    if (now !== last) {
+      last = now
+      quietSince = performance.now()
+    } else if (performance.now() - quietSince >= quietMs) break
+  }
+  return performance.now() - started
+}
+
+/**
+ * The k-th of a balanced set of orders of n items (a Williams design): over the
+ * set, every item comes right after every other item equally often, so no
+ * server is always measured after the same neighbour.
+ */
+export function balancedOrder(n: number, k: number): number[] {
+  const first: number[] = []
+  for (let i = 0, low = 0, high = n - 1; i < n; i++) first.push(i % 2 === 0 ? low++ : high--)
+  // For odd n the mirror images are needed too: 2n orders instead of n.
+  const orders = n % 2 === 0 ? n : 2 * n
+  const index = k % orders
+  const row = first.map((item) => (item + index) % n)
+  return index < n ? row : row.reverse()
 }
 
 /** CPU seconds (user + system) a process has used so far; null where /proc is missing. */

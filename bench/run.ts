@@ -1,10 +1,13 @@
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import nodeModule from 'node:module'
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { type GrowthResult, growthTable, runGrowth } from './growth.js'
 import {
   API_COMMAND,
+  balancedOrder,
+  dockerfileEnv,
   envNumber,
   freePort,
   get,
@@ -17,6 +20,7 @@ import {
   peakRssMb,
   pinSelf,
   type Server,
+  settle,
   startServer,
   stopServer,
   waitFor200,
@@ -47,6 +51,14 @@ const ONLY = process.env.BENCH_ONLY
 
 /** How the image starts node (NODE_ENV, NODE_OPTIONS): every server here is started so. */
 const IMAGE_ENV = imageEnv()
+/**
+ * The image keeps Node's compile cache (NODE_COMPILE_CACHE); where this Node has
+ * one (22+), the start-up comparison gives both servers one, in the bench's temp dir.
+ */
+function compileCacheDir(dir: string): string | undefined {
+  const hasCache = 'enableCompileCache' in nodeModule
+  return hasCache && dockerfileEnv().NODE_COMPILE_CACHE !== undefined ? join(dir, 'compile-cache') : undefined
+}
 /** Production settings, except the per-IP rate limit: one loopback client is the whole load here. */
 const API_ENV = { NODE_ENV: 'production', ...IMAGE_ENV, LOG_LEVEL: 'info', RATE_LIMIT_MAX: '0' }
 
@@ -117,6 +129,7 @@ async function main() {
         apiEnv,
         bareEnv: IMAGE_ENV,
         fixture,
+        compileCache: compileCacheDir(dir),
       })
       process.stdout.write(`${JSON.stringify({ node: process.version, serverEnv: IMAGE_ENV, ...startup })}\n`)
       return
@@ -292,20 +305,30 @@ async function main() {
       })
 
     // 3. Rounds: each starts every server, warms it on every scenario (JIT, and the
-    // API's response cache), then runs every scenario on every server, the server
-    // order rotating, so drift in the machine spreads over all of them; peak RSS is
-    // read from each process before it is stopped.
+    // API's response cache), then runs every scenario on every server; peak RSS is
+    // read from each process before it is stopped. Servers share a core, and one
+    // just loaded still works for a moment: every run waits until all are quiet,
+    // and the order is balanced (each server follows each other equally often), so
+    // neither a neighbour's leftovers nor drift in the machine lands on one server.
+    // A rotating order kept one cycle: the API always ran right after the API
+    // without its cache, the ceiling after the cached API.
     const results = new Map<string, Load[]>()
     const rssRounds = new Map<ServerName, number[]>()
+    /** Milliseconds waited for quiet before each run. */
+    const settled: number[] = []
     for (let round = 0; round < ROUNDS; round++) {
       log(`round ${round + 1} of ${ROUNDS}: starting the servers…`)
       const targets = await startRound()
+      const pids = targets.map((target) => target.server.child.pid)
       if (WARMUP > 0) {
         for (const scenario of scenarios) for (const target of targets) await run(target, scenario, WARMUP)
       }
-      for (const scenario of scenarios) {
-        const order = targets.map((_, i) => targets[(i + round) % targets.length] as Target)
+      for (const [index, scenario] of scenarios.entries()) {
+        const order = balancedOrder(targets.length, round * scenarios.length + index).map(
+          (i) => targets[i] as Target,
+        )
         for (const target of order) {
+          settled.push(await settle(pids))
           const result = await run(target, scenario, SECONDS)
           const key = `${scenario.name}\n${target.name}`
           results.set(key, [...(results.get(key) ?? []), result])
@@ -360,6 +383,7 @@ async function main() {
       apiEnv,
       bareEnv: IMAGE_ENV,
       fixture: fixturePath,
+      compileCache: compileCacheDir(dir),
     })
 
     let growth: GrowthResult | null = null
@@ -449,6 +473,8 @@ async function main() {
       quick: QUICK,
       loadGenerator: loadGenerator(),
       serverEnv: IMAGE_ENV,
+      /** How long each run waited for the servers' core to be quiet, ms. */
+      quietWaitMs: { median: Math.round(median(settled)), max: Math.round(Math.max(0, ...settled)) },
       loadAverage: { start: loadAtStart, end: loadavg().map((n) => Math.round(n * 100) / 100) },
     }
     const report = {
@@ -491,6 +517,7 @@ export function formatReport(report: {
     loadGenerator: string
     serverEnv: Record<string, string>
     loadAverage: { start: number[]; end: number[] }
+    quietWaitMs: { median: number; max: number }
   }
   scenarios: Omit<Row, 'rounds'>[]
   rssMb: Record<string, number | null>
@@ -507,7 +534,7 @@ export function formatReport(report: {
   const ceilingRss = report.rssMb.ceiling ?? null
   const lines = [
     `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB, ${m.os}, Node ${m.node}; load generator on core 0, servers on core 1${m.pinned ? '' : ' (NOT pinned)'}; load average ${s.loadAverage.start.join(' ')} at the start, ${s.loadAverage.end.join(' ')} at the end`,
-    `${s.loadGenerator}, ${s.connections} connections; ${s.rounds} rounds, every server started afresh for each, ${s.warmup} s warm-up then ${s.seconds} s per scenario and server, medians over the rounds; servers started with ${
+    `${s.loadGenerator}, ${s.connections} connections; ${s.rounds} rounds, every server started afresh for each, ${s.warmup} s warm-up then ${s.seconds} s per scenario and server in a balanced order, each run once the servers' core was quiet (waited ${s.quietWaitMs.median} ms, at most ${s.quietWaitMs.max}), medians over the rounds; servers started with ${
       Object.entries(s.serverEnv)
         .map(([name, value]) => `${name}=${value}`)
         .join(' ') || 'no NODE_OPTIONS'
@@ -527,7 +554,7 @@ export function formatReport(report: {
         `| ${name} | ${mb ?? '–'} | ${mb !== null && ceilingRss ? fixed(mb / ceilingRss) : '–'} |`,
     ),
     '',
-    `First 200 on ${report.startup.path} (median of ${report.startup.runs} starts): API ${fixed(report.startup.apiMedianMs, 0)} ms, bare Fastify ${fixed(report.startup.bareMedianMs, 0)} ms, difference ${fixed(report.startup.overheadMs, 0)} ms`,
+    `First 200 on ${report.startup.path} (median of ${report.startup.runs} starts): API ${fixed(report.startup.apiMedianMs, 0)} ms, bare Fastify ${fixed(report.startup.bareMedianMs, 0)} ms, difference ${fixed(report.startup.overheadMs, 0)} ms${report.startup.compileCache ? '; both with a primed compile cache, as in the image' : ''}`,
     '',
     ...formatMetricsCost(report.metricsCost),
   ]
