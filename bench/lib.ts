@@ -206,9 +206,8 @@ export type LoadOptions = {
 /**
  * Waits until none of these processes has used CPU for `quietMs` (at most `maxMs`),
  * and returns how long it waited. A server that was just loaded goes on working for
- * a moment (V8 collecting what the load left behind), on the core the next server is
- * measured on: a neighbour's 3 s run right before raised a server's p99 by half
- * (bench/README.md).
+ * a moment, on the core the next server is measured on: a neighbour's 3 s run right
+ * before raised a server's p99 by a fifth to a half (bench/README.md).
  */
 export async function settle(pids: (number | undefined)[], quietMs = 300, maxMs = 3000): Promise<number> {
   const started = performance.now()
