@@ -136,8 +136,7 @@ export function dockerfileEnv(dockerfile = 'Dockerfile'): Record<string, string>
  * experiment. (The image's NODE_COMPILE_CACHE is a path inside it: the start-up
  * comparison gives each run a cache of its own instead, see startup.ts.)
  */
-export function imageEnv(dockerfile = 'Dockerfile'): { NODE_ENV?: string; NODE_OPTIONS?: string } {
-  const env = dockerfileEnv(dockerfile)
+export function imageEnv(env = dockerfileEnv()): { NODE_ENV?: string; NODE_OPTIONS?: string } {
   const chosen: { NODE_ENV?: string; NODE_OPTIONS?: string } = {}
   if (env.NODE_ENV !== undefined) chosen.NODE_ENV = env.NODE_ENV
   if (env.NODE_OPTIONS !== undefined) chosen.NODE_OPTIONS = env.NODE_OPTIONS

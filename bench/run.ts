@@ -50,15 +50,14 @@ const UNCACHED = process.env.BENCH_UNCACHED !== '0'
 const ONLY = process.env.BENCH_ONLY
 
 /** How the image starts node (NODE_ENV, NODE_OPTIONS): every server here is started so. */
-const IMAGE_ENV = imageEnv()
+const DOCKERFILE_ENV = dockerfileEnv()
+const IMAGE_ENV = imageEnv(DOCKERFILE_ENV)
 /**
  * The image keeps Node's compile cache (NODE_COMPILE_CACHE); where this Node has
  * one (22+), the start-up comparison gives both servers one, in the bench's temp dir.
  */
-function compileCacheDir(dir: string): string | undefined {
-  const hasCache = 'enableCompileCache' in nodeModule
-  return hasCache && dockerfileEnv().NODE_COMPILE_CACHE !== undefined ? join(dir, 'compile-cache') : undefined
-}
+const COMPILE_CACHE = 'enableCompileCache' in nodeModule && DOCKERFILE_ENV.NODE_COMPILE_CACHE !== undefined
+const compileCacheDir = (dir: string) => (COMPILE_CACHE ? join(dir, 'compile-cache') : undefined)
 /** Production settings, except the per-IP rate limit: one loopback client is the whole load here. */
 const API_ENV = { NODE_ENV: 'production', ...IMAGE_ENV, LOG_LEVEL: 'info', RATE_LIMIT_MAX: '0' }
 
