@@ -7,8 +7,20 @@ import { projectRoot } from '../src/paths.js'
 import { startTestApp, type TestApp } from './helpers/app.js'
 
 let t: TestApp
+// Asked for before anything else (the document is generated on its first request,
+// docs.ts): the first requests, arriving together, all get the whole document.
+let firstAnswers: { statusCode: number; body: string; type: string | undefined }[]
 beforeAll(async () => {
   t = await startTestApp()
+  firstAnswers = (
+    await Promise.all(
+      ['/openapi.json', '/openapi.yaml', '/openapi.json', '/openapi.yaml'].map((url) => t.app.inject(url)),
+    )
+  ).map((answer) => ({
+    statusCode: answer.statusCode,
+    body: answer.body,
+    type: answer.headers['content-type']?.toString(),
+  }))
 })
 afterAll(async () => {
   await t.close()
@@ -54,6 +66,16 @@ describe('openapi.yaml', () => {
       (p: { name: string }) => p.name === 'limit',
     )
     expect(limit.schema).toEqual({ type: 'integer', minimum: 1, maximum: 100 })
+  })
+
+  it('is served whole to the first requests, which arrive while it is being generated', () => {
+    const [json, yaml] = firstAnswers
+    expect(firstAnswers.map((answer) => answer.statusCode)).toEqual([200, 200, 200, 200])
+    expect(json?.type).toBe('application/json; charset=utf-8')
+    expect(JSON.parse(json?.body ?? '')).toEqual(parse(committed()))
+    expect(yaml?.body).toBe(committed())
+    expect(firstAnswers[2]?.body).toBe(json?.body)
+    expect(firstAnswers[3]?.body).toBe(yaml?.body)
   })
 
   it('is also served as JSON, and /docs serves the interactive page', async () => {

@@ -1,5 +1,5 @@
-import swagger, { type StaticDocumentSpec } from '@fastify/swagger'
-import Fastify, { type FastifyInstance } from 'fastify'
+import type { StaticDocumentSpec, SwaggerOptions } from '@fastify/swagger'
+import Fastify, { type FastifyInstance, type FastifyServerOptions, type RouteOptions } from 'fastify'
 import fp from 'fastify-plugin'
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod'
 import { packageInfo } from '../paths.js'
@@ -104,45 +104,109 @@ const finishDocument: typeof jsonSchemaTransformObject = (input) => {
   return openapi as ReturnType<typeof jsonSchemaTransformObject>
 }
 
+const SWAGGER_OPTIONS = {
+  openapi: {
+    openapi: '3.1.0',
+    info: OPENAPI_INFO,
+    servers: OPENAPI_SERVERS,
+    tags: [
+      { name: 'resources', description: 'Learning resources: list, filter, search, fetch one' },
+      { name: 'categories', description: 'The sections of the page' },
+      { name: 'tags', description: 'Technologies the resources cover' },
+      { name: 'links', description: 'Link health: which resources still answer, as last checked' },
+      { name: 'meta', description: 'About the API and its dataset' },
+      { name: 'health', description: 'Liveness and readiness for operators' },
+    ],
+  },
+  transform: jsonSchemaTransform,
+  transformObject: finishDocument,
+} satisfies SwaggerOptions
+
+/** The document, as an object (for the /docs page) and as JSON; YAML when first asked for. */
+type Generated = { document: StaticDocumentSpec['document']; json: string; yaml: () => string }
+
+// The app that generates the document only reads its routes' schemas; it never
+// validates or answers a request.
+const describeOnly = {
+  buildValidator: () => () => () => true,
+  buildSerializer: () => () => JSON.stringify,
+} as unknown as NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']
+
 /**
- * The OpenAPI document, generated from the routes' zod schemas, served as
- * /openapi.json and /openapi.yaml, with the interactive page at /docs.
+ * @fastify/swagger over a throwaway app holding the same routes (method, URL,
+ * schema, config: all it reads of a route), so neither it, its JSON Schema
+ * resolver is loaded until the document is first asked for: at start-up they cost
+ * ~6 ms of a Node 24 start's ~240 ms of CPU and route registration, and their
+ * code stayed in the heap. The app is closed once the document is written.
+ */
+async function generate(routes: RouteOptions[]): Promise<Generated> {
+  const { default: swagger } = await import('@fastify/swagger')
+  const generator = Fastify({
+    logger: false,
+    exposeHeadRoutes: false,
+    schemaController: { compilersFactory: describeOnly },
+  })
+  await generator.register(swagger, SWAGGER_OPTIONS)
+  for (const { method, url, schema, config } of routes) {
+    generator.route({ method, url, schema, config, handler: async () => null })
+  }
+  await generator.ready()
+  // @fastify/swagger's own function, which keeps what it read of the routes, not
+  // the app: YAML is written (and yaml loaded) only if /openapi.yaml is asked for.
+  const describe = generator.swagger
+  // 3.1, which the static mode's types predate
+  const document = describe() as StaticDocumentSpec['document']
+  const generated = { document, json: JSON.stringify(document), yaml: () => describe({ yaml: true }) }
+  await generator.close()
+  return generated
+}
+
+/**
+ * The OpenAPI document, generated from the routes' zod schemas on the first request
+ * for it, served as /openapi.json and /openapi.yaml, with the interactive page at
+ * /docs.
  */
 async function docs(app: FastifyInstance, options: { ui: boolean }) {
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: OPENAPI_INFO,
-      servers: OPENAPI_SERVERS,
-      tags: [
-        { name: 'resources', description: 'Learning resources: list, filter, search, fetch one' },
-        { name: 'categories', description: 'The sections of the page' },
-        { name: 'tags', description: 'Technologies the resources cover' },
-        { name: 'links', description: 'Link health: which resources still answer, as last checked' },
-        { name: 'meta', description: 'About the API and its dataset' },
-        { name: 'health', description: 'Liveness and readiness for operators' },
-      ],
-    },
-    transform: jsonSchemaTransform,
-    transformObject: finishDocument,
+  // Every route registered after this plugin, as @fastify/swagger would collect
+  // them (HEAD routes are GET's, and it leaves them out).
+  const routes: RouteOptions[] = []
+  app.addHook('onRoute', (route) => {
+    if (route.method !== 'HEAD') routes.push(route)
   })
+  let generated: Promise<Generated> | null = null
+  const document = () =>
+    (generated ??= generate(routes).catch((error: unknown) => {
+      generated = null // the next request tries again
+      throw error
+    }))
 
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+  app.get('/openapi.json', { schema: { hide: true } }, async (_request, reply) =>
+    reply.type('application/json; charset=utf-8').send((await document()).json),
+  )
   app.get('/openapi.yaml', { schema: { hide: true } }, async (_request, reply) =>
-    reply.type('application/yaml; charset=utf-8').send(app.swagger({ yaml: true })),
+    reply.type('application/yaml; charset=utf-8').send((await document()).yaml()),
   )
 
   // The interactive page, swagger-ui, built on the first request to /docs.
   if (options.ui) {
     serveLazily(app, ['/docs', '/docs/*'], async () => {
-      const [{ default: swaggerUi }, { default: compress }] = await Promise.all([
+      const [
+        { default: swagger },
+        { default: swaggerUi },
+        { default: compress },
+        { document: generatedDocument },
+      ] = await Promise.all([
+        import('@fastify/swagger'),
         import('@fastify/swagger-ui'),
         import('@fastify/compress'),
+        document(),
       ])
       const ui = Fastify({ logger: false })
-      // The document as this app generated it (3.1, which the static mode's types predate).
-      const document = app.swagger() as StaticDocumentSpec['document']
-      await ui.register(swagger, { mode: 'static', specification: { document } })
+      // The document as this app generated it.
+      await ui.register(swagger, {
+        mode: 'static',
+        specification: { document: generatedDocument },
+      })
       // The page's scripts and styles are streamed from disk, so they are compressed
       // here (the response cache compresses only the API's own bodies).
       await ui.register(compress, { encodings: ['br', 'gzip'], threshold: 1024 })
