@@ -3,16 +3,17 @@ import { readFile } from 'node:fs/promises'
 import { isBuiltin } from 'node:module'
 import { basename, dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { build, type Plugin } from 'esbuild'
+import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild'
 import { projectRoot, serverBundle } from '../src/paths.js'
 
-// The production server as one ES module file (npm run build writes dist/server.mjs;
-// npm start, the Dockerfile, the bench and the stress run start it). Loading one
-// file instead of ~600 modules from node_modules halves the time from process
-// start to the first answer (~350 ms to ~255 ms here, where bare Fastify takes
-// ~165 ms). The source stays as it is; only what node loads changes. The seed is
-// bundled the same way (dist/seed.mjs), so the container image needs neither the
-// compiled modules (dist/src) nor the node_modules that the bundles carry inside.
+// The production server as one file (npm run build writes dist/server.cjs, and
+// dist/server.mjs, src/start.ts, which runs it from V8's code cache; npm start, the
+// Dockerfile, the bench and the stress run start server.mjs). Loading one file
+// instead of ~600 modules from node_modules halves the time from process start to
+// the first answer (~350 ms to ~255 ms here, where bare Fastify takes ~165 ms). The
+// source stays as it is; only what node loads changes. The seed is bundled too
+// (dist/seed.mjs), so the container image needs neither the compiled modules
+// (dist/src) nor the node_modules that the bundles carry inside.
 //
 // Left out of the bundle, loaded from node_modules if ever: better-sqlite3 is a
 // native addon; @fastify/swagger-ui serves files it finds beside its own code; and
@@ -132,48 +133,155 @@ export type BundleContents = { external: string[]; bundled: string[] }
 /** Where a bundle's chunks go, beside it (the Dockerfile copies the folder). */
 export const CHUNKS = 'chunks'
 
-/** Bundles entry into outfile, and what it imports with import() into chunks/ beside it. */
-async function bundle(entry: string, outfile: string): Promise<BundleContents> {
-  const result = await build({
-    entryPoints: { [basename(outfile).replace(/\.mjs$/, '')]: join(projectRoot, entry) },
-    outdir: dirname(outfile),
-    outExtension: { '.js': '.mjs' },
-    // What a dynamic import() loads (the lazily built apps of /docs and the catalog
-    // page's files: @fastify/compress, @fastify/static, glob, mime-db, 450 KB; the
-    // rate limiter when it is off) goes to a chunk of its own, read only when first
-    // asked for: until then it is neither parsed at start-up nor kept in the heap.
-    splitting: true,
-    chunkNames: `${CHUNKS}/[name]-[hash]`,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: TARGET,
-    external: EXTERNAL,
-    // CommonJS dependencies inside an ES module bundle still call require().
-    banner: {
-      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+/** What every bundle shares. */
+const COMMON = {
+  bundle: true,
+  platform: 'node',
+  target: TARGET,
+  external: EXTERNAL,
+  logLevel: 'warning',
+  // No comments or indentation: 3.4 MB of source becomes ~2 MB, which V8 parses
+  // faster and keeps in the heap for as long as the process runs (the source of
+  // every loaded script stays there). Comments were also the bundle's only
+  // non-ASCII characters, which made V8 keep all of it as a two-byte string:
+  // 6.6 MB of heap. Names are not minified, so stack traces still read.
+  minifyWhitespace: true,
+  // Dependencies' license comments (/*! … */) go to a .LEGAL.txt file beside each
+  // output: one of them has a non-ASCII name in it.
+  legalComments: 'external',
+  metafile: true,
+} satisfies BuildOptions
+
+const PLUGINS = [asciiSources, httpAsCommonJs, englishOnlyZod, lazyYaml]
+
+/** ES modules, with what they import with import() in chunks/ beside them. */
+const MODULES = {
+  ...COMMON,
+  format: 'esm',
+  outExtension: { '.js': '.mjs' },
+  // What a dynamic import() loads goes to a chunk of its own, read only when first
+  // asked for: until then it is neither parsed at start-up nor kept in the heap.
+  splitting: true,
+  chunkNames: `${CHUNKS}/[name]-[hash]`,
+  // CommonJS dependencies inside an ES module bundle still call require().
+  banner: {
+    js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+  },
+} satisfies BuildOptions
+
+/** `@fastify/swagger` -> `chunks/fastify-swagger.cjs`: the file that carries a package the server imports with import(). */
+const chunkOf = (pkg: string) => `./${CHUNKS}/${pkg.replace(/^@/, '').replace(/\//g, '-')}.cjs`
+
+/**
+ * The server's import() of a package (the lazily built apps of /docs and the
+ * catalog page's files: @fastify/swagger, @fastify/compress, @fastify/static, glob,
+ * mime-db; the rate limiter when it is off) becomes a require() of a file of its
+ * own beside the bundle (its chunk), run when first imported: until then it is
+ * neither parsed nor kept in the heap. A require(), not an import(): the bundle is
+ * a script start.ts runs from V8's code cache, where import() needs an
+ * experimental vm API. Packages left outside the bundle are required by name.
+ */
+function requiredImports(packages: Set<string>): Plugin {
+  return {
+    name: 'required-imports',
+    setup(build) {
+      build.onResolve({ filter: /^[@\w]/ }, (args) => {
+        if (args.kind !== 'dynamic-import') return undefined
+        if (!EXTERNAL.includes(args.path)) packages.add(args.path)
+        return { path: args.path, namespace: 'required-import' }
+      })
+      build.onResolve({ filter: /^\.\// }, (args) =>
+        args.namespace === 'required-import' ? { path: args.path, external: true } : undefined,
+      )
+      build.onLoad({ filter: /.*/, namespace: 'required-import' }, (args) => ({
+        contents: `module.exports = require(${JSON.stringify(EXTERNAL.includes(args.path) ? args.path : chunkOf(args.path))})`,
+        loader: 'js',
+      }))
     },
-    logLevel: 'warning',
-    // No comments or indentation: 3.4 MB of source becomes ~2 MB, which V8 parses
-    // faster and keeps in the heap for as long as the process runs (the source of
-    // every loaded script stays there). Comments were also the bundle's only
-    // non-ASCII characters, which made V8 keep all of it as a two-byte string:
-    // 6.6 MB of heap. Names are not minified, so stack traces still read.
-    minifyWhitespace: true,
-    plugins: [asciiSources, httpAsCommonJs, englishOnlyZod, lazyYaml],
-    // Dependencies' license comments (/*! … */) go to server.mjs.LEGAL.txt beside
-    // the bundle: one of them has a non-ASCII name in it.
-    legalComments: 'external',
-    metafile: true,
-  })
-  const imports = Object.values(result.metafile.outputs).flatMap((output) => output.imports)
-  const external = imports.filter((i) => i.external && !isBuiltin(i.path)).map((i) => packageName(i.path))
+  }
+}
+
+/** A chunk's entry: the package, whole. */
+const lazyPackage: Plugin = {
+  name: 'lazy-package',
+  setup(build) {
+    build.onResolve({ filter: /^lazy-package:/ }, (args) => ({
+      path: args.path.slice('lazy-package:'.length),
+      namespace: 'lazy-package',
+    }))
+    build.onLoad({ filter: /.*/, namespace: 'lazy-package' }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)})`,
+      loader: 'js',
+      resolveDir: projectRoot,
+    }))
+  },
+}
+
+/** The packages a build's output imports, and the package directories it carries inside. */
+function contentsOf(...metafiles: Metafile[]): BundleContents {
+  const imports = metafiles.flatMap((metafile) =>
+    Object.values(metafile.outputs).flatMap((output) => output.imports),
+  )
+  const external = imports
+    .filter((i) => i.external && !isBuiltin(i.path) && !i.path.startsWith('.'))
+    .map((i) => packageName(i.path))
   // The plugins' virtual modules (namespace:path) stand for no package of their
   // own: what they import is listed under its real path.
-  const bundled = Object.keys(result.metafile.inputs)
+  const bundled = metafiles
+    .flatMap((metafile) => Object.keys(metafile.inputs))
     .filter((input) => !/^[\w-]+:/.test(input))
     .flatMap((input) => packageDir(input) ?? [])
   return { external: [...new Set(external)].sort(), bundled: [...new Set(bundled)].sort() }
+}
+
+/**
+ * The server, beside `outfile` (dist/server.mjs): server.cjs, the whole server as
+ * one CommonJS script (start.ts compiles it from V8's code cache, which needs a
+ * script, not a module); outfile itself, start.ts, which node runs; and chunks/,
+ * what server.cjs imports with import(), one CommonJS file per package.
+ */
+export async function bundleServer(outfile: string): Promise<BundleContents> {
+  const outdir = dirname(outfile)
+  const lazy = new Set<string>()
+  const server = await build({
+    ...COMMON,
+    entryPoints: { [basename(outfile, '.mjs')]: join(projectRoot, 'src/server.ts') },
+    outdir,
+    outExtension: { '.js': '.cjs' },
+    format: 'cjs',
+    // paths.ts finds the project from its own location.
+    define: { 'import.meta.url': '__bundleUrl' },
+    banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+    plugins: [...PLUGINS, requiredImports(lazy)],
+  })
+  const chunks = await build({
+    ...COMMON,
+    entryPoints: Object.fromEntries(
+      [...lazy].map((pkg) => [chunkOf(pkg).slice(2, -4), `lazy-package:${pkg}`]),
+    ),
+    outdir,
+    outExtension: { '.js': '.cjs' },
+    format: 'cjs',
+    plugins: [...PLUGINS, lazyPackage],
+  })
+  const start = await build({
+    ...MODULES,
+    entryPoints: { [basename(outfile, '.mjs')]: join(projectRoot, 'src/start.ts') },
+    outdir,
+    plugins: PLUGINS,
+  })
+  return contentsOf(server.metafile, chunks.metafile, start.metafile)
+}
+
+/** The seed as one ES module (dist/seed.mjs), with what it imports with import() in chunks/. */
+export async function bundleSeed(outfile: string): Promise<BundleContents> {
+  const seed = await build({
+    ...MODULES,
+    entryPoints: { [basename(outfile, '.mjs')]: join(projectRoot, 'seed/seed.ts') },
+    outdir: dirname(outfile),
+    plugins: PLUGINS,
+  })
+  return contentsOf(seed.metafile)
 }
 
 /** `@scope/name/sub/path` -> `@scope/name`; `name/sub` -> `name`. */
@@ -189,9 +297,6 @@ function packageDir(input: string): string | undefined {
   const rest = input.slice(at + 'node_modules/'.length)
   return `${input.slice(0, at)}node_modules/${packageName(rest)}`
 }
-
-export const bundleServer = (outfile: string) => bundle('src/server.ts', outfile)
-export const bundleSeed = (outfile: string) => bundle('seed/seed.ts', outfile)
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   // Chunks are named by their content: those of an earlier build would pile up.

@@ -274,6 +274,12 @@ CACHE_LOG=$(run_container --rm "${HARDEN[@]}" -e NODE_DEBUG_NATIVE=COMPILE_CACHE
 grep -q 'code cache for ESM file:///app/dist/server.mjs was accepted' <<<"$CACHE_LOG" ||
   die "the image's compile cache was not used for dist/server.mjs: $(grep -m 5 'compile cache' <<<"$CACHE_LOG")"
 ok "the compile cache in the image is read (read-only) for dist/server.mjs and the modules it loads: $(grep -c 'was accepted' <<<"$CACHE_LOG") accepted"
+# And the code cache of dist/server.cjs that server.mjs (src/start.ts) wrote when the
+# build's run exited: one, for the image's Node, owned by root (read-only at run time).
+V8_CACHE=$(run_container --rm "$IMAGE" sh -c 'ls -ln /app/.compile-cache/server.cjs-$(node -p "process.version + \"-\" + process.arch")-*.v8-cache' 2>&1 || true)
+[ "$(grep -c '\.v8-cache$' <<<"$V8_CACHE")" = 1 ] && [ "$(awk '{ print $3 }' <<<"$V8_CACHE")" = 0 ] ||
+  die "the image has no root-owned code cache for dist/server.cjs: $V8_CACHE"
+ok "the image carries the code cache of dist/server.cjs: $(awk '{ print $5 }' <<<"$V8_CACHE") bytes"
 
 # ---- 3. user, health, graceful stop ------------------------------------------------------------
 step "process identity, health check, stop"

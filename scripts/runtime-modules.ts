@@ -2,7 +2,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { basename, dirname, join, relative, sep } from 'node:path'
 import { pathToFileURL } from 'node:url'
 
-// The container image runs the bundles (dist/server.mjs, dist/seed.mjs), which carry
+// The container image runs the bundles (dist/server.cjs, dist/seed.mjs), which carry
 // almost every dependency inside. Of node_modules it needs only the packages the
 // bundles still import and what those need in turn, whole. Each package the bundles
 // carry inside keeps its package.json, and only that: its code is in the image, and

@@ -1,6 +1,6 @@
 import { type ChildProcess, type SpawnSyncReturns, spawn, spawnSync } from 'node:child_process'
 import { once } from 'node:events'
-import { readdirSync, readFileSync, rmSync } from 'node:fs'
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type BundleContents, bundleSeed, bundleServer, CHUNKS } from '../scripts/bundle.js'
@@ -24,11 +24,15 @@ let metricsOrigin: string
 let cleanup: () => void
 let seeded: SpawnSyncReturns<string>
 let contents: BundleContents[]
+let databasePath: string
+/** NODE_COMPILE_CACHE of the servers started here, where start.ts keeps V8's code cache. */
+let cacheDir: string
 
 beforeAll(async () => {
   let dir: string
   ;({ dir, cleanup } = tempDir())
-  const databasePath = join(dir, 'resources.db')
+  databasePath = join(dir, 'resources.db')
+  cacheDir = join(dir, 'compile-cache')
   const outfile = join(outDir, 'server.mjs')
   const seedFile = join(outDir, 'seed.mjs')
   contents = await Promise.all([bundleServer(outfile), bundleSeed(seedFile)])
@@ -42,20 +46,25 @@ beforeAll(async () => {
   const metricsPort = await freePort()
   origin = `http://127.0.0.1:${port}`
   metricsOrigin = `http://127.0.0.1:${metricsPort}`
-  server = spawn(process.execPath, [outfile], {
+  server = startBundle({ PORT: String(port), METRICS_PORT: String(metricsPort) })
+  await waitUntilServing(server, `${origin}/readyz`)
+}, 60_000)
+
+/** `node server.mjs` as the image starts it, with the code cache in cacheDir. */
+function startBundle(env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, [join(outDir, 'server.mjs')], {
     env: {
       ...process.env,
       DATABASE_PATH: databasePath,
-      PORT: String(port),
-      METRICS_PORT: String(metricsPort),
       HOST: '127.0.0.1',
       LOG_LEVEL: 'silent',
       SHUTDOWN_DELAY_MS: '0',
+      NODE_COMPILE_CACHE: cacheDir,
+      ...env,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   })
-  await waitUntilServing(server, `${origin}/readyz`)
-}, 60_000)
+}
 
 afterAll(async () => {
   if (server?.exitCode === null) {
@@ -127,17 +136,20 @@ describe('the bundled production server', () => {
 
   it('keeps what start-up never runs out of the file node loads first', () => {
     // Parsed at every start and kept in the heap for the process's life: zod's
-    // other 63 languages are left out, and what only /docs and the catalog page's
-    // files use is in chunks, loaded (by the tests above) when first asked for.
-    const entry = readFileSync(join(outDir, 'server.mjs'), 'utf8')
+    // other 63 languages are left out, and what only the OpenAPI document, /docs and
+    // the catalog page's files use is in chunks, loaded (by the tests above) when
+    // first asked for.
+    const entry = readFileSync(join(outDir, 'server.cjs'), 'utf8')
     expect(entry).toContain('Invalid input')
     expect(entry).not.toContain('Input tidak valid') // zod's Indonesian
     expect(entry).not.toContain('function fastifyCompress')
     expect(entry).not.toContain('function fastifyStatic')
-    const chunks = readdirSync(join(outDir, CHUNKS)).filter((name) => name.endsWith('.mjs'))
+    expect(entry).not.toContain('function fastifySwagger')
+    const chunks = readdirSync(join(outDir, CHUNKS)).filter((name) => name.endsWith('.cjs'))
     const chunked = chunks.map((name) => readFileSync(join(outDir, CHUNKS, name), 'utf8')).join('\n')
     expect(chunked).toContain('function fastifyCompress')
     expect(chunked).toContain('function fastifyStatic')
+    expect(chunked).toContain('function fastifySwagger')
   })
 
   it('serves Prometheus metrics on the metrics port only', async () => {
@@ -167,4 +179,49 @@ describe('the bundled production server', () => {
     // The metrics listener closed with the server.
     await expect(fetch(`${metricsOrigin}/metrics`)).rejects.toThrow()
   })
+})
+
+describe("the bundle's code cache (start.ts)", () => {
+  const cacheFile = () => {
+    const names = readdirSync(cacheDir).filter((name) => name.endsWith('.v8-cache'))
+    expect(names).toHaveLength(1)
+    return join(cacheDir, names[0] as string)
+  }
+  /** Starts the bundle, asks for the resources, stops it with SIGTERM; its exit code. */
+  async function run(): Promise<number> {
+    const port = await freePort()
+    const started = startBundle({ PORT: String(port), METRICS_PORT: '0' })
+    try {
+      await waitUntilServing(started, `http://127.0.0.1:${port}/readyz`)
+      const response = await fetch(`http://127.0.0.1:${port}/v1/resources?limit=2`)
+      expect(response.status).toBe(200)
+      expect(((await response.json()) as { data: unknown[] }).data).toHaveLength(2)
+    } finally {
+      started.kill('SIGTERM')
+    }
+    const [code] = await once(started, 'exit')
+    return code as number
+  }
+
+  it('is written by a server that exits cleanly, for this Node and this bundle', () => {
+    // By the server above, which started without one.
+    expect(cacheFile()).toMatch(
+      new RegExp(`server\\.cjs-${process.version}-${process.arch}-[0-9a-f]+\\.v8-cache$`),
+    )
+    expect(statSync(cacheFile()).size).toBeGreaterThan(100_000)
+  })
+
+  it('is read by the next start and left as it is', async () => {
+    const file = cacheFile()
+    const before = readFileSync(file)
+    expect(await run()).toBe(0)
+    expect(readFileSync(file).equals(before)).toBe(true)
+  }, 30_000)
+
+  it('is replaced when V8 refuses it, and the server starts all the same', async () => {
+    const file = cacheFile()
+    writeFileSync(file, 'not a code cache')
+    expect(await run()).toBe(0)
+    expect(statSync(file).size).toBeGreaterThan(100_000)
+  }, 30_000)
 })
