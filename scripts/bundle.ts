@@ -169,8 +169,8 @@ const MODULES = {
   },
 } satisfies BuildOptions
 
-/** `@fastify/swagger` -> `chunks/fastify-swagger.cjs`: the file that carries a package the server imports with import(). */
-const chunkOf = (pkg: string) => `./${CHUNKS}/${pkg.replace(/^@/, '').replace(/\//g, '-')}.cjs`
+/** `@fastify/swagger` -> `chunks/fastify-swagger`: the chunk (.cjs) that carries a package the server imports with import(). */
+const chunkOf = (pkg: string) => `${CHUNKS}/${pkg.replace(/^@/, '').replace(/\//g, '-')}`
 
 /**
  * The server's import() of a package (the lazily built apps of /docs and the
@@ -194,7 +194,7 @@ function requiredImports(packages: Set<string>): Plugin {
         args.namespace === 'required-import' ? { path: args.path, external: true } : undefined,
       )
       build.onLoad({ filter: /.*/, namespace: 'required-import' }, (args) => ({
-        contents: `module.exports = require(${JSON.stringify(EXTERNAL.includes(args.path) ? args.path : chunkOf(args.path))})`,
+        contents: `module.exports = require(${JSON.stringify(EXTERNAL.includes(args.path) ? args.path : `./${chunkOf(args.path)}.cjs`)})`,
         loader: 'js',
       }))
     },
@@ -256,9 +256,7 @@ export async function bundleServer(outfile: string): Promise<BundleContents> {
   })
   const chunks = await build({
     ...COMMON,
-    entryPoints: Object.fromEntries(
-      [...lazy].map((pkg) => [chunkOf(pkg).slice(2, -4), `lazy-package:${pkg}`]),
-    ),
+    entryPoints: Object.fromEntries([...lazy].map((pkg) => [chunkOf(pkg), `lazy-package:${pkg}`])),
     outdir,
     outExtension: { '.js': '.cjs' },
     format: 'cjs',
