@@ -1,5 +1,4 @@
 import { createServer, type Server } from 'node:http'
-import nodeModule from 'node:module'
 import { setTimeout as sleep } from 'node:timers/promises'
 import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
@@ -42,10 +41,6 @@ async function main() {
       app.log.info({ port: config.metrics.port, host: config.metrics.host }, 'metrics at /metrics')
     }
     await app.listen({ port: config.port, host: config.host })
-    // With NODE_COMPILE_CACHE set (Node 22+), the code compiled so far is written to
-    // the cache now rather than at exit, which a killed process never reaches; the
-    // next start skips compiling it. (Node 20 has no compile cache.)
-    ;(nodeModule as { flushCompileCache?: () => void }).flushCompileCache?.()
   } catch (error) {
     const known = error instanceof ConfigError || error instanceof DatabaseError
     const message = known ? error.message : `cannot start: ${(error as Error).message}`

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node
 import Module from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { constants, Script } from 'node:vm'
+import { Script } from 'node:vm'
 import { crc32 } from 'node:zlib'
 
 // What `node dist/server.mjs` runs: the bundled server (dist/server.cjs, built from
@@ -13,8 +13,8 @@ import { crc32 } from 'node:zlib'
 // is compiled, before any of it runs: it holds the bundle's top level and none of
 // the functions inside (V8 compiles a function when first called), which is all of
 // a bundle's modules and request handling. Node 24, pinned to one core, median of
-// 15 starts: first 200 at 223 ms with that cache, 181 ms with this one (bare
-// Fastify: 160 ms); docs/performance.md has the measurements.
+// 21 starts: first 200 at 262 ms with that cache, 229 ms with this one (bare
+// Fastify: 219 ms); docs/performance.md has the measurements.
 //
 // The cache lives where NODE_COMPILE_CACHE points (the image keeps it there), one
 // file per bundle content, Node version and architecture; V8 checks its own version
@@ -39,12 +39,9 @@ if (cacheFile) {
   }
 }
 
-const script = new Script(Module.wrap(source), {
-  filename: bundle,
-  cachedData,
-  // import() in the bundle (its chunks, @fastify/swagger-ui) resolves as in a file node loaded itself.
-  importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-})
+// The bundle has no import() (bundle.ts turns each into a require()): from a
+// vm.Script it would need an experimental API.
+const script = new Script(Module.wrap(source), { filename: bundle, cachedData })
 
 if (cacheFile && (cachedData === undefined || script.cachedDataRejected)) {
   process.once('exit', (code) => {

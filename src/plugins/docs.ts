@@ -134,10 +134,10 @@ const describeOnly = {
 
 /**
  * @fastify/swagger over a throwaway app holding the same routes (method, URL,
- * schema, config: all it reads of a route), so neither it, its JSON Schema
- * resolver is loaded until the document is first asked for: at start-up they cost
- * ~6 ms of a Node 24 start's ~240 ms of CPU and route registration, and their
- * code stayed in the heap. The app is closed once the document is written.
+ * schema, config: all it reads of a route), so neither it nor its JSON Schema
+ * resolver is loaded until the document is first asked for. At start-up they took
+ * 3.5 ms of a Node 24 start's ~245 ms of CPU (21 starts pinned to one core) and
+ * 0.46 MB of heap. The app is closed once the document is written.
  */
 async function generate(routes: RouteOptions[]): Promise<Generated> {
   const { default: swagger } = await import('@fastify/swagger')
