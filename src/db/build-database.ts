@@ -9,6 +9,7 @@ import { fsyncPath, removeStaleTempFiles, tempPathFor } from '../fs/atomic-write
 import type { Dataset } from '../ingest/assemble-dataset.js'
 import { uncheckedEntry } from '../ingest/link-status.js'
 import { migrationsFolder } from '../paths.js'
+import { storeRankings } from '../queries/ranking.js'
 import * as schema from './schema.js'
 
 const TEMP_MARK = '.seeding-'
@@ -161,6 +162,7 @@ function writeDataset(file: string, dataset: Dataset, sourceHash: string, seeded
 
     // One segment already, unless the index outgrew the hash: then this merges them.
     sqlite.exec("INSERT INTO resources_fts(resources_fts) VALUES ('optimize')")
+    storeRankings(sqlite)
     const problems = sqlite.pragma('foreign_key_check') as unknown[]
     if (problems.length > 0) throw new Error(`foreign key check failed: ${JSON.stringify(problems[0])}`)
     const check = sqlite.pragma('quick_check', { simple: true })

@@ -111,3 +111,14 @@ export const metadata = sqliteTable(
   },
   (table) => [check('metadata_single_row', sql`${table.id} = 1`)],
 )
+
+// The best-ranked results of each common word, written by the seed once the
+// full-text index is built (src/queries/ranking.ts): a search's first page reads
+// them instead of scoring every match. Derived from resources_fts alone.
+export const searchRankings = sqliteTable('search_rankings', {
+  // The FTS5 MATCH expression a one-word search runs (toMatchExpression).
+  match: text('match').primaryKey(),
+  // Row ids and bm25() ranks, best first, as JSON arrays of equal length.
+  rowIds: text('row_ids').notNull(),
+  ranks: text('ranks').notNull(),
+})

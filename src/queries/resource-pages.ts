@@ -1,6 +1,7 @@
 import type { Sqlite } from '../db/open.js'
 import { getDatasetInfo } from './dataset.js'
 import { markMatches } from './highlights.js'
+import { rankFrom, storedRanking } from './ranking.js'
 import { type Facets, summarize } from './resource-counts.js'
 import {
   type After,
@@ -8,6 +9,7 @@ import {
   BM25,
   type Clause,
   filterClauses,
+  hasOtherFilters,
   keysetClause,
   linksFor,
   ORDER,
@@ -195,8 +197,6 @@ type Ranking = {
   complete: boolean
 }
 
-type Ranked = { rowId: number; rank: number }
-
 // Ranking a search scores every match with bm25() (about 11 ms at 25,000 matches
 // on this project's bench machine), however small the page. Its best results are
 // kept per filter set and connection (read-only, so they never change): the first
@@ -206,40 +206,11 @@ type Ranked = { rowId: number; rank: number }
 // less at 25,000 matches), and a walk to the 10,000th result scores every match 5
 // times rather than 10. Every page within what is kept costs only its own rows; a
 // page that jumps past it ranks again for itself. Bounded; the oldest goes first.
+// A common word searched alone starts from the STORED_RANKED results the seed
+// ranked for it (ranking.ts) and scores every match only when a walk passes them.
 const FIRST_RANKED = 100
 const MAX_KEPT = 10 * ESTIMATE_ABOVE
 const rankings = connectionMemo<Ranking>(64)
-
-/**
- * Matches of the search and its filters in rank order, after a (rank, row id) pair:
- * SQLite keeps only the best LIMIT while it sorts (a bounded heap), and only (row
- * id, rank) pairs, joining resources only for filters that need it. Row ids are
- * positions (the seed numbers rows in page order), so they break ties as
- * position does.
- */
-function rankFrom(
-  db: Sqlite,
-  filters: ResourceFilters,
-  after: { rank: number; rowId: number } | null,
-  limit: number,
-  offset = 0,
-): Ranked[] {
-  const clauses = filterClauses(filters, 'match')
-  const join = clauses.length > 0 ? 'JOIN resources r ON r.row_id = f.rowid' : ''
-  if (after) {
-    clauses.push({
-      sql: '(f.rank > ? OR (f.rank = ? AND f.rowid > ?))',
-      params: [after.rank, after.rank, after.rowId],
-    })
-  }
-  const clause = where(clauses)
-  return prepared(
-    db,
-    `SELECT f.rowid AS rowId, f.rank AS rank
-     FROM (SELECT rowid, ${BM25} AS rank FROM resources_fts WHERE resources_fts MATCH ?) f ${join}
-     ${clause.sql} ORDER BY f.rank, f.rowid LIMIT ? OFFSET ?`,
-  ).all(filters.match, ...clause.params, limit, offset) as Ranked[]
-}
 
 function ranking(db: Sqlite, filters: ResourceFilters): Ranking {
   // Read when a page first needs it, as far as that page needs.
@@ -249,6 +220,15 @@ function ranking(db: Sqlite, filters: ResourceFilters): Ranking {
 /** Reads a ranking on: four times what is kept (FIRST_RANKED at first), or up to `wanted` rows if more. */
 function extend(db: Sqlite, filters: ResourceFilters, kept: Ranking, wanted: number): void {
   const count = kept.rowIds.length
+  // A common word searched alone starts from what the seed ranked (ranking.ts).
+  const stored = count === 0 && !hasOtherFilters(filters) ? storedRanking(db, filters.match as string) : null
+  if (stored) {
+    for (const { rowId, rank } of stored) {
+      kept.rowIds.push(rowId)
+      kept.ranks.push(rank)
+    }
+    return
+  }
   const last = count - 1
   const after = last < 0 ? null : { rank: kept.ranks[last] as number, rowId: kept.rowIds[last] as number }
   const chunk = Math.min(Math.max(count === 0 ? FIRST_RANKED : 3 * count, wanted - count), MAX_KEPT - count)

@@ -1,11 +1,17 @@
+import { copyFileSync } from 'node:fs'
+import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { realWords, syntheticDataset } from '../../bench/synthetic.js'
+import { buildApp } from '../../src/app.js'
+import { loadConfig } from '../../src/config.js'
+import { STORED_RANKED } from '../../src/queries/ranking.js'
 import { BM25 } from '../../src/queries/resources.js'
 import { ESTIMATE_ABOVE, sampleHash, searchSet } from '../../src/queries/search-set.js'
 import { toMatchExpression } from '../../src/queries/search-text.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
+import { tempDir } from '../helpers/temp-dir.js'
 
 // The estimated-totals contract, on a synthetic catalog of 5,000 resources (the
 // real page's words, Zipf-like): a search matching more than ESTIMATE_ABOVE
@@ -259,6 +265,82 @@ describe('estimated totals (a search matching more than ESTIMATE_ABOVE resources
   })
 })
 
+describe("the seed's stored rankings (a common word searched alone)", () => {
+  type Stored = { match: string; rowIds: string; ranks: string }
+  const stored = () =>
+    db.prepare('SELECT match, row_ids AS rowIds, ranks FROM search_rankings').all() as Stored[]
+
+  it('hold, for every word of the index in more than ESTIMATE_ABOVE resources, the head of its exact ranking', () => {
+    const rows = stored()
+    // The words of the index with their document counts, as the seed reads them.
+    db.exec('CREATE VIRTUAL TABLE IF NOT EXISTS temp.terms USING fts5vocab(main, resources_fts, row)')
+    const common = db
+      .prepare(`SELECT '"' || term || '"*' FROM temp.terms WHERE doc > ? ORDER BY 1`)
+      .pluck()
+      .all(ESTIMATE_ABOVE)
+    expect(rows.map((row) => row.match).sort()).toEqual(common)
+    expect(rows.length).toBeGreaterThan(5)
+    for (const row of rows) {
+      const live = db
+        .prepare(
+          `SELECT rowid AS rowId, ${BM25} AS rank FROM resources_fts WHERE resources_fts MATCH ?
+           ORDER BY rank, rowid LIMIT ${STORED_RANKED}`,
+        )
+        .all(row.match) as { rowId: number; rank: number }[]
+      expect(JSON.parse(row.rowIds), row.match).toEqual(live.map((hit) => hit.rowId))
+      expect(JSON.parse(row.ranks), row.match).toEqual(live.map((hit) => hit.rank))
+    }
+  })
+
+  it('are what the first pages of such a search are read from', async () => {
+    // A copy of the catalog whose stored "flask" ranking has its first two rows
+    // swapped: the API's first page follows the stored order, not a new ranking.
+    const { dir, cleanup } = tempDir()
+    const copy = join(dir, 'resources.db')
+    copyFileSync(synthetic.databasePath, copy)
+    const writable = new Database(copy)
+    const row = writable
+      .prepare('SELECT row_ids FROM search_rankings WHERE match = ?')
+      .pluck()
+      .get(match('flask'))
+    const rowIds = JSON.parse(row as string) as number[]
+    ;[rowIds[0], rowIds[1]] = [rowIds[1] as number, rowIds[0] as number]
+    writable
+      .prepare('UPDATE search_rankings SET row_ids = ? WHERE match = ?')
+      .run(JSON.stringify(rowIds), match('flask'))
+    writable.close()
+    const tampered = await buildApp(
+      loadConfig({ DATABASE_PATH: copy, LOG_LEVEL: 'silent', RESPONSE_CACHE_ENTRIES: '0' }),
+      {
+        logger: false,
+      },
+    )
+    try {
+      const response = await tampered.inject({
+        method: 'GET',
+        url: '/v1/resources?q=flask&limit=5&fields=id',
+      })
+      const exact = ranked('flask').slice(0, 5)
+      expect(response.json().data.map((resource: { id: string }) => resource.id)).toEqual([
+        exact[1],
+        exact[0],
+        ...exact.slice(2),
+      ])
+      // With another filter the search ranks for itself.
+      const filtered = await tampered.inject({
+        method: 'GET',
+        url: '/v1/resources?q=flask&category=general&limit=5&fields=id',
+      })
+      expect(filtered.json().data.map((resource: { id: string }) => resource.id)).toEqual(
+        ranked('flask', "r.category = 'general'").slice(0, 5),
+      )
+    } finally {
+      await tampered.close()
+      cleanup()
+    }
+  })
+})
+
 describe('the sample counts are made over', () => {
   it('is what the hash cut-off picks in SQL, whether counted and sampled in one pass or two', () => {
     const sizes = realWords()
@@ -303,6 +385,15 @@ describe('the Docker page (33 resources)', () => {
   })
   afterAll(async () => {
     await page.close()
+  })
+
+  it('stores no ranking: no word is in more than ESTIMATE_ABOVE of its resources', () => {
+    const pageDb = new Database(page.databasePath, { readonly: true })
+    try {
+      expect(pageDb.prepare('SELECT count(*) FROM search_rankings').pluck().get()).toBe(0)
+    } finally {
+      pageDb.close()
+    }
   })
 
   it('counts every list exactly: totalIsEstimate false, X-Total-Count and links.last given', async () => {
