@@ -39,7 +39,13 @@ import { measureStartup } from './startup.js'
 
 const QUICK = process.env.BENCH_QUICK === '1'
 const SECONDS = envNumber('BENCH_DURATION', QUICK ? 1 : 3)
-const ROUNDS = envNumber('BENCH_ROUNDS', QUICK ? 1 : 5)
+const ROUNDS = envNumber('BENCH_ROUNDS', QUICK ? 1 : 9)
+// json-server and the API without its cache take part in the first rounds only:
+// their ratios are far from any target (10-27 times, 0.02-0.2 times), and the
+// rounds they leave out go to more processes of the two that are compared.
+const REFERENCE_ROUNDS = Math.min(ROUNDS, envNumber('BENCH_REFERENCE_ROUNDS', QUICK ? 1 : 3))
+/** The metrics cost compares one server with itself: five rounds settle it. */
+const METRICS_ROUNDS = Math.min(ROUNDS, 5)
 const WARMUP = envNumber('BENCH_WARMUP', 0.5)
 const CONNECTIONS = envNumber('BENCH_CONNECTIONS', 50)
 const STARTS = envNumber('BENCH_STARTS', QUICK ? 3 : 7)
@@ -114,7 +120,7 @@ async function main() {
     const metricsOptions = {
       apiEnv,
       seconds: SECONDS,
-      rounds: ROUNDS,
+      rounds: METRICS_ROUNDS,
       warmup: WARMUP,
       connections: CONNECTIONS,
     }
@@ -274,9 +280,10 @@ async function main() {
     ]
     type Target = { name: ServerName; server: Server; path: (s: Scenario) => string; etag: string }
     let jsEtag: string | undefined
-    async function startRound(): Promise<Target[]> {
+    const compared = (spec: Spec) => spec.name === 'api' || spec.name === 'ceiling'
+    async function startRound(round: number): Promise<Target[]> {
       const targets: Target[] = []
-      for (const spec of specs) {
+      for (const spec of specs.filter((spec) => round < REFERENCE_ROUNDS || compared(spec))) {
         const port = await freePort()
         const server = startServer(spec.name, spec.command(port), await spec.env(), port)
         servers.push(server)
@@ -317,7 +324,7 @@ async function main() {
     const settled: number[] = []
     for (let round = 0; round < ROUNDS; round++) {
       log(`round ${round + 1} of ${ROUNDS}: starting the servers…`)
-      const targets = await startRound()
+      const targets = await startRound(round)
       const pids = targets.map((target) => target.server.child.pid)
       if (WARMUP > 0) {
         for (const scenario of scenarios) for (const target of targets) await run(target, scenario, WARMUP)
@@ -467,6 +474,7 @@ async function main() {
     const settings = {
       seconds: SECONDS,
       rounds: ROUNDS,
+      referenceRounds: REFERENCE_ROUNDS,
       connections: CONNECTIONS,
       warmup: WARMUP,
       quick: QUICK,
@@ -511,6 +519,7 @@ export function formatReport(report: {
   settings: {
     seconds: number
     rounds: number
+    referenceRounds?: number
     warmup: number
     connections: number
     loadGenerator: string
@@ -533,7 +542,7 @@ export function formatReport(report: {
   const ceilingRss = report.rssMb.ceiling ?? null
   const lines = [
     `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB, ${m.os}, Node ${m.node}; load generator on core 0, servers on core 1${m.pinned ? '' : ' (NOT pinned)'}; load average ${s.loadAverage.start.join(' ')} at the start, ${s.loadAverage.end.join(' ')} at the end`,
-    `${s.loadGenerator}, ${s.connections} connections; ${s.rounds} rounds, every server started afresh for each, ${s.warmup} s warm-up then ${s.seconds} s per scenario and server in a balanced order, each run once the servers' core was quiet (waited ${s.quietWaitMs.median} ms, at most ${s.quietWaitMs.max}), medians over the rounds; servers started with ${
+    `${s.loadGenerator}, ${s.connections} connections; ${s.rounds} rounds${s.referenceRounds !== undefined && s.referenceRounds < s.rounds ? ` (json-server and the API without its cache: the first ${s.referenceRounds})` : ''}, every server started afresh for each, ${s.warmup} s warm-up then ${s.seconds} s per scenario and server in a balanced order, each run once the servers' core was quiet (waited ${s.quietWaitMs.median} ms, at most ${s.quietWaitMs.max}), medians over the rounds; servers started with ${
       Object.entries(s.serverEnv)
         .map(([name, value]) => `${name}=${value}`)
         .join(' ') || 'no NODE_OPTIONS'
