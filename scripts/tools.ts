@@ -4,8 +4,25 @@ import { createServer } from 'node:net'
 // Small helpers the benchmark (bench/), the stress run (scripts/stress/) and the
 // tests that start the server as a process share.
 
-/** A TCP port free on loopback right now, for a child server to listen on. */
+// The kernel may give two calls in a row the same port (the first was closed again
+// before the second asked): a server started with PORT and METRICS_PORT from two
+// calls then refused to start (CI, 2026-12-03). A port is handed out once per
+// process, so ports asked for together always differ.
+const handedOut = new Set<number>()
+
+/** A TCP port free on loopback right now, and not handed out by this process before. */
 export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = await anyFreePort()
+    if (!handedOut.has(port)) {
+      handedOut.add(port)
+      return port
+    }
+  }
+  throw new Error('no loopback port free that this process has not handed out already')
+}
+
+function anyFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer()
     server.once('error', reject)
