@@ -50,8 +50,8 @@ export const STORED_RANKED = 200
 
 const ONLY_SEARCH = { categories: [], tags: [], hosts: [], linkStatuses: [] }
 
-/** Writes search_rankings on the seed's connection, once resources_fts is complete. Returns how many. */
-export function storeRankings(db: Sqlite): number {
+/** Writes search_rankings on the seed's connection, once resources_fts is complete. */
+export function storeRankings(db: Sqlite): void {
   db.exec('CREATE VIRTUAL TABLE temp.resources_fts_terms USING fts5vocab(main, resources_fts, row)')
   try {
     const terms = db
@@ -70,7 +70,6 @@ export function storeRankings(db: Sqlite): number {
         )
       }
     })()
-    return terms.length
   } finally {
     db.exec('DROP TABLE temp.resources_fts_terms')
   }

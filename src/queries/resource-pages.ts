@@ -197,9 +197,9 @@ type Ranking = {
   complete: boolean
 }
 
-// Ranking a search scores every match with bm25() (about 11 ms at 25,000 matches
-// on this project's bench machine), however small the page. Its best results are
-// kept per filter set and connection (read-only, so they never change): the first
+// Ranking a search scores every match with bm25() (what that costs: ranking.ts),
+// however small the page. Its best results are kept per filter set and connection
+// (read-only, so they never change): the first
 // FIRST_RANKED when the search is first asked for, and four times as many each
 // time a walk (a cursor, or offsets page by page) reaches the end of what is kept,
 // up to MAX_KEPT. The first answer pays for a heap of 100 rather than 1,000 (2 ms
