@@ -199,8 +199,8 @@ type Ranking = {
 
 // Ranking a search scores every match with bm25() (what that costs: ranking.ts),
 // however small the page. Its best results are kept per filter set and connection
-// (read-only, so they never change): the first
-// FIRST_RANKED when the search is first asked for, and four times as many each
+// (read-only, so they never change): the first FIRST_RANKED when the search is
+// first asked for, and four times as many each
 // time a walk (a cursor, or offsets page by page) reaches the end of what is kept,
 // up to MAX_KEPT. The first answer pays for a heap of 100 rather than 1,000 (2 ms
 // less at 25,000 matches), and a walk to the 10,000th result scores every match 5
