@@ -1,3 +1,4 @@
+import './keep-next-tick-fast.js'
 import { createServer, type Server } from 'node:http'
 import { setTimeout as sleep } from 'node:timers/promises'
 import closeWithGrace from 'close-with-grace'
