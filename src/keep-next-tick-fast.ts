@@ -10,20 +10,18 @@ import { createHook } from 'node:async_hooks'
 // megamorphic, and from then on every tick of the process's life defines each key
 // through a runtime call: about 1 µs more a nextTick, 4 nextTicks an HTTP answer,
 // a fifth of the instructions of a 304. The image's heap limit puts the first
-// mark-compact inside the app's build, so every container hit it; Node 20 does not
-// mark the key megamorphic. docs/performance.md has the measurements.
+// mark-compact inside the app's build, so every container hit it; Node 20's V8 hits
+// it in this server too, if less readily. docs/performance.md has the measurements.
 //
 // One tick object kept for the process's life keeps its shape, and with it every
-// shape before it, alive, so the remembered shapes are never freed. The hook is on
-// for the one nextTick below only.
-const held: object[] = []
+// shape before it, alive, so the remembered shapes are never freed. It hangs off
+// `process` under a symbol of its own, reachable as long as the process runs. The
+// hook is on for the one nextTick below only.
+const kept = Symbol('docker-resources-api: a tick object kept alive')
 const hook = createHook({
   init(_asyncId, type, _triggerAsyncId, resource) {
-    if (type === 'TickObject' && held.length === 0) held.push(resource)
+    if (type === 'TickObject' && !(kept in process)) Object.defineProperty(process, kept, { value: resource })
   },
 }).enable()
 process.nextTick(() => {})
 hook.disable()
-
-/** The tick object kept alive; exported so its reachability is plain, not implied. */
-export const heldTickObject: object | undefined = held[0]

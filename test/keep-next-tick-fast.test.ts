@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { projectRoot } from '../src/paths.js'
 import { tempDir } from './helpers/temp-dir.js'
 
-// src/keep-next-tick-fast.ts works around V8 13.6 (Node 24) marking the keys of
+// src/keep-next-tick-fast.ts works around V8 (13.6, Node 24; 20 too) marking the keys of
 // nextTick's tick literal megamorphic after a full collection, which leaves every
 // later nextTick on a runtime call. These read V8's own feedback states (the
 // %DebugPrint of process.nextTick) in a real process that collects between ticks.
